@@ -35,7 +35,7 @@ template <typename T>
 using JoinResult = std::conditional_t<std::is_void_v<T>, absl::Status, absl::StatusOr<T>>;
 
 template <typename T>
-class [[nodiscard]] JoinHandle {
+class JoinHandle {
  public:
   JoinHandle() = default;
   // Takes over the JoinHandle reference of a task from internal::into_spawned.

@@ -31,6 +31,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "runtime/coop.h"
 #include "runtime/join_handle.h"
 #include "runtime/metrics.h"
 #include "runtime/runtime_core.h"

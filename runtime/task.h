@@ -337,3 +337,18 @@ PollFn<F> poll_fn(F f) {
 }
 
 }  // namespace corio
+
+namespace corio {
+
+// co_invoke(f): calls a lambda returning a Task and keeps the lambda alive inside the
+// coroutine frame for as long as the Task runs.
+//
+// `[&]() -> Task<void> { ... }()` is a trap: the coroutine refers to its captures through
+// the closure object, which is a temporary destroyed at the end of the statement, while
+// the lazy Task runs later. co_invoke([&]() -> Task<void> { ... }) is the safe spelling.
+template <typename F>
+auto co_invoke(F f) -> std::invoke_result_t<F&> {
+  co_return co_await f();
+}
+
+}  // namespace corio

@@ -170,7 +170,7 @@ bool TaskHeader::transition_to_notified_and_cancel() {
     if (s & kRunning) return s | kNotified | kCancelled;  // the poller cancels
     if (s & kNotified) return s | kCancelled;            // queued: cancelled when popped
     submit = true;
-    return s | kNotified | kCancelled | kRefOne;
+    return (s | kNotified | kCancelled) + kRefOne;
   });
   return submit;
 }
