@@ -10,7 +10,7 @@ BlockingPool::BlockingPool(size_t max_threads, std::chrono::nanoseconds keep_ali
 
 BlockingPool::~BlockingPool() { shutdown(); }
 
-bool BlockingPool::submit(absl::AnyInvocable<void() &&> work) {
+bool BlockingPool::submit(absl::AnyInvocable<void()> work) {
   std::unique_lock<std::mutex> lock(mu_);
   if (shutdown_) return false;
   queue_.push_back(std::move(work));
@@ -30,7 +30,7 @@ void BlockingPool::thread_main() {
       auto work = std::move(queue_.front());
       queue_.pop_front();
       lock.unlock();
-      std::move(work)();
+      work();
       work = nullptr;  // destroy captured state outside the lock
       lock.lock();
       continue;
@@ -48,7 +48,7 @@ void BlockingPool::thread_main() {
 }
 
 void BlockingPool::shutdown() {
-  std::deque<absl::AnyInvocable<void() &&>> dropped;
+  std::deque<absl::AnyInvocable<void()>> dropped;
   {
     std::unique_lock<std::mutex> lock(mu_);
     shutdown_ = true;

@@ -26,7 +26,7 @@ class BlockingPool {
   BlockingPool& operator=(const BlockingPool&) = delete;
 
   // Queues `work`; false (and `work` is destroyed unrun) after shutdown.
-  bool submit(absl::AnyInvocable<void() &&> work);
+  bool submit(absl::AnyInvocable<void()> work);
   void shutdown();
 
   size_t threads() const;
@@ -38,7 +38,7 @@ class BlockingPool {
   mutable std::mutex mu_;
   std::condition_variable work_cv_;     // signalled when work is queued or on shutdown
   std::condition_variable exit_cv_;     // signalled when a thread exits
-  std::deque<absl::AnyInvocable<void() &&>> queue_;  // guarded by mu_
+  std::deque<absl::AnyInvocable<void()>> queue_;  // guarded by mu_
   size_t threads_ = 0;                  // guarded by mu_
   size_t idle_ = 0;                     // guarded by mu_
   bool shutdown_ = false;               // guarded by mu_

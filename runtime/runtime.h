@@ -77,8 +77,7 @@ class Runtime {
   // exception).
   template <typename T>
   T block_on(Task<T> task) {
-    TaskHeader* root = TaskHeader::from_frame(task.release().address());
-    core_->block_on(root, internal::vtable_for<T>(), std::nullopt);
+    TaskHeader* root = adopt_root(std::move(task), std::nullopt);
     JoinHandle<T> handle(root);
     auto result = handle.take_finished_output();
     if constexpr (std::is_void_v<T>) {
@@ -94,8 +93,8 @@ class Runtime {
   // waker) into a clear failure.
   template <typename T>
   JoinResult<T> block_on_for(Task<T> task, std::chrono::nanoseconds timeout) {
-    TaskHeader* root = TaskHeader::from_frame(task.release().address());
-    bool finished = core_->block_on(root, internal::vtable_for<T>(), timeout);
+    bool finished = true;
+    TaskHeader* root = adopt_root(std::move(task), timeout, &finished);
     JoinHandle<T> handle(root);
     auto result = handle.take_finished_output();
     if (!finished) {
@@ -116,6 +115,23 @@ class Runtime {
   void shutdown();
 
  private:
+  // Hands the task to the core's block_on; the returned header carries the root's
+  // JoinHandle reference. If block_on refuses (misuse), the frame is freed and the error
+  // rethrown.
+  template <typename T>
+  TaskHeader* adopt_root(Task<T> task, std::optional<std::chrono::nanoseconds> timeout,
+                         bool* finished = nullptr) {
+    TaskHeader* root = TaskHeader::from_frame(task.release().address());
+    try {
+      bool done = core_->block_on(root, internal::vtable_for<T>(), timeout);
+      if (finished != nullptr) *finished = done;
+    } catch (...) {
+      if (!root->is_spawned()) internal::destroy_frame(root);  // frees the never-run frame
+      throw;
+    }
+    return root;
+  }
+
   friend class Builder;
   explicit Runtime(std::shared_ptr<internal::RuntimeCore> core) : core_(std::move(core)) {}
   std::shared_ptr<internal::RuntimeCore> core_;
@@ -244,15 +260,22 @@ class BlockingCell {
   std::exception_ptr error_;
 };
 
+// Has a constructor on purpose: GCC 12 destroys an *aggregate* temporary with non-trivial
+// members twice when it appears in a co_await expression (`co_await Agg{shared_ptr}`
+// drops the shared_ptr twice). Futures with constructors are not affected.
 template <typename R>
-struct CellFuture {
-  std::shared_ptr<BlockingCell<R>> cell;
-  Poll<R> poll(Context& cx) { return cell->poll(cx); }
+class CellFuture {
+ public:
+  explicit CellFuture(std::shared_ptr<BlockingCell<R>> cell) : cell_(std::move(cell)) {}
+  Poll<R> poll(Context& cx) { return cell_->poll(cx); }
+
+ private:
+  std::shared_ptr<BlockingCell<R>> cell_;
 };
 
 template <typename R>
 Task<R> await_blocking(std::shared_ptr<BlockingCell<R>> cell) {
-  co_return co_await CellFuture<R>{std::move(cell)};
+  co_return co_await CellFuture<R>(std::move(cell));
 }
 
 }  // namespace internal
@@ -272,7 +295,7 @@ auto spawn_blocking(F f) -> JoinHandle<std::invoke_result_t<F&>> {
     ~Job() {
       if (cell && !ran) cell->abandon();
     }
-    void operator()() && {
+    void operator()() {
       ran = true;
       cell->run(f);
     }
