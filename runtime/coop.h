@@ -55,7 +55,4 @@ inline bool poll_proceed(Context& cx) {
   return true;
 }
 
-// Remaining budget of the current poll (-1 when unconstrained); for tests and metrics.
-inline int remaining() { return internal::tl_budget; }
-
 }  // namespace corio::coop

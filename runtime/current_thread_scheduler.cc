@@ -12,7 +12,7 @@ thread_local const CurrentThreadScheduler* tl_driving = nullptr;
 }  // namespace
 
 CurrentThreadScheduler::CurrentThreadScheduler(CurrentThreadOptions options)
-    : rng_(options.random_order_seed) {
+    : RuntimeCore(options.max_blocking_threads), rng_(options.random_order_seed) {
   if (rng_) *rng_ |= 1;  // xorshift needs a non-zero state
 }
 
@@ -56,12 +56,7 @@ TaskHeader* CurrentThreadScheduler::pop() {
 }
 
 void CurrentThreadScheduler::spawn(TaskHeader* task) {
-  if (!owned_.bind(task)) {
-    shutdown_task(task);
-    task->ref_dec_n(2);
-    return;
-  }
-  schedule(task, false);
+  if (owned_.bind_or_cancel(task)) schedule(task, /*is_yield=*/false);
 }
 
 bool CurrentThreadScheduler::release(TaskHeader* task) { return owned_.remove(task); }
@@ -108,11 +103,7 @@ bool CurrentThreadScheduler::block_on(TaskHeader* root, const TaskVTable* vtable
 
 void CurrentThreadScheduler::shutdown() {
   std::call_once(shutdown_once_, [this] {
-    owned_.close();
-    while (TaskHeader* task = owned_.pop_any()) {
-      shutdown_task(task);
-      task->ref_dec();
-    }
+    owned_.close_and_cancel_all();
     std::deque<TaskHeader*> queued;
     {
       std::lock_guard<std::mutex> lock(mu_);

@@ -23,6 +23,7 @@ namespace corio::internal {
 
 struct CurrentThreadOptions {
   std::optional<uint64_t> random_order_seed;
+  size_t max_blocking_threads = 512;
 };
 
 class CurrentThreadScheduler final : public RuntimeCore {

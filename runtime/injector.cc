@@ -55,9 +55,4 @@ TaskHeader* Injector::close() {
   return all;
 }
 
-bool Injector::is_closed() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return closed_;
-}
-
 }  // namespace corio::internal

@@ -39,7 +39,6 @@ class Injector {
 
   // Refuses further pushes; returns whatever is queued (linked list) for the caller to drop.
   TaskHeader* close();
-  bool is_closed() const;
 
  private:
   mutable std::mutex mu_;

@@ -29,7 +29,8 @@ uint64_t next_random(uint64_t& state) {
 }  // namespace
 
 MultiThreadScheduler::MultiThreadScheduler(MultiThreadOptions options)
-    : options_(std::move(options)),
+    : RuntimeCore(options.max_blocking_threads),
+      options_(std::move(options)),
       idle_state_(kOneUnparked * std::max<size_t>(1, options_.workers)) {
   size_t n = std::max<size_t>(1, options_.workers);
   uint64_t seed = options_.seed;
@@ -229,14 +230,7 @@ void MultiThreadScheduler::park_worker(Worker& w) {
 }
 
 void MultiThreadScheduler::spawn(TaskHeader* task) {
-  if (!owned_.bind(task)) {
-    // Shut down: cancel at once. shutdown_task leaves the queue and owner references
-    // (the task is in no queue and no list) for us to drop; the JoinHandle keeps its own.
-    shutdown_task(task);
-    task->ref_dec_n(2);
-    return;
-  }
-  schedule(task, /*is_yield=*/false);
+  if (owned_.bind_or_cancel(task)) schedule(task, /*is_yield=*/false);
 }
 
 bool MultiThreadScheduler::release(TaskHeader* task) { return owned_.remove(task); }
@@ -268,11 +262,7 @@ void MultiThreadScheduler::shutdown() {
     }
     // Every worker has stopped: cancel what is left. Cancelling may wake other tasks; with
     // no worker running, those wakes land in the injector, drained below.
-    owned_.close();
-    while (TaskHeader* task = owned_.pop_any()) {
-      shutdown_task(task);
-      task->ref_dec();  // the list's reference
-    }
+    owned_.close_and_cancel_all();
     for (auto& w : workers_) {
       while (TaskHeader* task = w->queue.pop()) task->ref_dec();
       if (TaskHeader* task = std::exchange(w->lifo, nullptr)) task->ref_dec();

@@ -53,6 +53,7 @@ struct MultiThreadOptions {
   uint32_t event_interval = 61;
   bool lifo_slot = true;
   uint64_t seed = 0x9E3779B97F4A7C15ull;
+  size_t max_blocking_threads = 512;
 };
 
 class MultiThreadScheduler final : public RuntimeCore {

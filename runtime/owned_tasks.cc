@@ -1,19 +1,29 @@
 #include "runtime/owned_tasks.h"
 
+#include "runtime/task_harness.h"
+
 namespace corio::internal {
 
-bool OwnedTasks::bind(TaskHeader* task) {
+bool OwnedTasks::bind_or_cancel(TaskHeader* task) {
   uint32_t index = shard_of(task);
   Shard& shard = shards_[index];
-  std::lock_guard<std::mutex> lock(shard.mu);
-  if (shard.closed) return false;
-  task->owned_shard = index;
-  task->owned_prev = nullptr;
-  task->owned_next = shard.head;
-  if (shard.head != nullptr) shard.head->owned_prev = task;
-  shard.head = task;
-  ++shard.len;
-  return true;
+  {
+    std::lock_guard<std::mutex> lock(shard.mu);
+    if (!shard.closed) {
+      task->owned_shard = index;
+      task->owned_prev = nullptr;
+      task->owned_next = shard.head;
+      if (shard.head != nullptr) shard.head->owned_prev = task;
+      shard.head = task;
+      ++shard.len;
+      return true;
+    }
+  }
+  // Shut down: the task is in no queue and no list; shutdown_task leaves those two
+  // references to us. The JoinHandle keeps its own.
+  shutdown_task(task);
+  task->ref_dec_n(2);
+  return false;
 }
 
 void OwnedTasks::unlink(Shard& shard, TaskHeader* task) {
@@ -37,10 +47,14 @@ bool OwnedTasks::remove(TaskHeader* task) {
   return true;
 }
 
-void OwnedTasks::close() {
+void OwnedTasks::close_and_cancel_all() {
   for (Shard& shard : shards_) {
     std::lock_guard<std::mutex> lock(shard.mu);
     shard.closed = true;
+  }
+  while (TaskHeader* task = pop_any()) {
+    shutdown_task(task);
+    task->ref_dec();  // the list's reference
   }
 }
 

@@ -26,15 +26,16 @@ class OwnedTasks {
   OwnedTasks(const OwnedTasks&) = delete;
   OwnedTasks& operator=(const OwnedTasks&) = delete;
 
-  // Adds a freshly spawned task. false once closed: the caller must cancel the task.
-  [[nodiscard]] bool bind(TaskHeader* task);
+  // Adds a freshly spawned task (three references, see init_spawned). Once closed, cancels
+  // the task instead, dropping the references the queue and this list would have held
+  // (its JoinHandle then reports CancelledError), and returns false: do not queue it.
+  [[nodiscard]] bool bind_or_cancel(TaskHeader* task);
   // Removes a completed task. true if it was listed (the caller drops the list's
   // reference); false if shutdown already took it out.
   [[nodiscard]] bool remove(TaskHeader* task);
-  // Refuses further binds.
-  void close();
-  // After close(): takes out one task (with the list's reference), or null when empty.
-  TaskHeader* pop_any();
+  // Refuses further binds and cancels every listed task (runtime shutdown; no worker may be
+  // running). Cancelling may wake other tasks: the caller drains its queues afterwards.
+  void close_and_cancel_all();
 
   size_t len() const;
 
@@ -50,6 +51,7 @@ class OwnedTasks {
     return static_cast<uint32_t>((reinterpret_cast<uintptr_t>(task) >> 6) % kShards);
   }
   static void unlink(Shard& shard, TaskHeader* task);
+  TaskHeader* pop_any();
 
   std::array<Shard, kShards> shards_;
 };

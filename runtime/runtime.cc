@@ -7,11 +7,17 @@
 
 namespace corio {
 
-Handle Handle::current() {
-  if (auto h = try_current()) return *std::move(h);
+namespace internal {
+RuntimeCore* current_core_or_throw() {
+  if (tl_current_core != nullptr) return tl_current_core;
   throw std::logic_error(
       "corio: no runtime in scope (spawn/Handle::current called outside a runtime's "
       "worker or block_on)");
+}
+}  // namespace internal
+
+Handle Handle::current() {
+  return Handle(internal::current_core_or_throw()->shared_from_this());
 }
 
 std::optional<Handle> Handle::try_current() {
@@ -75,6 +81,7 @@ Runtime Builder::build() const {
   if (flavor_ == Flavor::kCurrentThread) {
     internal::CurrentThreadOptions options;
     options.random_order_seed = random_order_seed_;
+    options.max_blocking_threads = max_blocking_threads_;
     return Runtime(std::make_shared<internal::CurrentThreadScheduler>(options));
   }
   internal::MultiThreadOptions options;
@@ -84,6 +91,7 @@ Runtime Builder::build() const {
   options.event_interval = event_interval_;
   options.lifo_slot = lifo_slot_;
   options.seed = rng_seed_;
+  options.max_blocking_threads = max_blocking_threads_;
   auto core = std::make_shared<internal::MultiThreadScheduler>(options);
   core->start();
   return Runtime(std::move(core));

@@ -182,7 +182,11 @@ class Builder {
 // Spawns onto the runtime the calling thread is inside (std::logic_error if none).
 template <typename T>
 JoinHandle<T> spawn(Task<T> task) {
-  return Handle::current().spawn(std::move(task));
+  // Straight to the thread's core: no Handle, so no shared_ptr count traffic per spawn.
+  internal::RuntimeCore* core = internal::current_core_or_throw();
+  TaskHeader* header = internal::into_spawned(std::move(task), core);
+  core->spawn(header);
+  return JoinHandle<T>(header);
 }
 
 // Yields to the scheduler once: the task goes to the back of its worker's queue.

@@ -19,6 +19,7 @@ namespace corio::internal {
 
 class RuntimeCore : public Scheduler, public std::enable_shared_from_this<RuntimeCore> {
  public:
+  explicit RuntimeCore(size_t max_blocking_threads) : blocking_pool_(max_blocking_threads) {}
   virtual ~RuntimeCore() = default;
 
   // Takes a task fresh from into_spawned (three references), records it and queues it.
@@ -50,6 +51,9 @@ class RuntimeCore : public Scheduler, public std::enable_shared_from_this<Runtim
 
 // The runtime the current thread is inside, or null.
 inline thread_local RuntimeCore* tl_current_core = nullptr;
+
+// tl_current_core, or std::logic_error naming the misuse.
+RuntimeCore* current_core_or_throw();
 
 // Sets tl_current_core for a scope.
 class EnterRuntime {

@@ -217,6 +217,28 @@ TEST(RuntimeMetricsTest, CountsPollsAndSchedules) {
   EXPECT_GE(m.total().polls, 1000u);
 }
 
+TEST(BlockingPoolTest, MaxBlockingThreadsBoundsThePool) {
+  Runtime rt = Builder::multi_thread().worker_threads(2).max_blocking_threads(2).build();
+  std::atomic<int> running{0};
+  std::atomic<int> peak{0};
+  rt.block_on(co_invoke([&]() -> Task<void> {
+    std::vector<JoinHandle<void>> hs;
+    for (int i = 0; i < 16; ++i) {
+      hs.push_back(spawn_blocking([&] {
+        int now = running.fetch_add(1) + 1;
+        int seen = peak.load();
+        while (now > seen && !peak.compare_exchange_weak(seen, now)) {
+        }
+        std::this_thread::sleep_for(milliseconds(2));
+        running.fetch_sub(1);
+      }));
+    }
+    for (auto& h : hs) (void)co_await h;
+  }));
+  EXPECT_LE(peak.load(), 2);
+  EXPECT_LE(rt.metrics().blocking_threads, 2u);
+}
+
 TEST(CurrentThreadTest, SeededRandomOrderIsRepeatable) {
   auto run = [](uint64_t seed) {
     Runtime rt = Builder::current_thread().random_order_seed(seed).build();
