@@ -1,0 +1,81 @@
+// Notify: wakes one task or all waiting tasks, with no data attached.
+//
+//   Notify n;
+//   co_await n.notified();   // in one task
+//   n.notify_one();          // from anywhere
+//
+// - notify_one() wakes the longest-waiting task (FIFO). If nobody is waiting it stores a
+//   single permit (several calls still store one) that the next notified() consumes at
+//   once.
+// - notify_waiters() wakes every task waiting right now and stores nothing.
+// - A Notified future is registered when first polled; only registered waiters count as
+//   waiting.
+//
+// Cancellation: destroying a pending Notified unlinks it. If it had already been picked by
+// notify_one() but never saw it, the notification is passed on (to the next waiter, or
+// stored as the permit), so notify_one() is never lost to a cancelled waiter.
+//
+// Thread-safety: every method may be called from any thread. A Notified future belongs to
+// one task. A Notify must outlive its Notified futures.
+#pragma once
+
+#include <mutex>
+
+#include "runtime/poll.h"
+#include "runtime/waker.h"
+#include "sync/wait_list.h"
+
+namespace corio::sync {
+
+class Notify;
+
+class Notified {
+ public:
+  explicit Notified(Notify* notify) : notify_(notify) {}
+  // Movable only before the first poll (it is linked into the Notify's list after).
+  Notified(Notified&& other) noexcept : notify_(other.notify_) {}
+  Notified(const Notified&) = delete;
+  Notified& operator=(const Notified&) = delete;
+  ~Notified();
+
+  Poll<void> poll(Context& cx);
+
+ private:
+  friend class Notify;
+  enum class State { kInit, kWaiting, kNotified, kDone };
+
+  // The list node, pointing back at its waiter.
+  struct Node : WaitNode {
+    explicit Node(Notified* w) : waiter(w) {}
+    Notified* waiter;
+  };
+
+  Notify* notify_;
+  State state_ = State::kInit;  // guarded by notify_->mu_ once registered
+  Node node_{this};
+  Waker waker_;                 // guarded by notify_->mu_
+};
+
+class Notify {
+ public:
+  Notify() = default;
+  Notify(const Notify&) = delete;
+  Notify& operator=(const Notify&) = delete;
+
+  Notified notified() { return Notified(this); }
+  void notify_one();
+  void notify_waiters();
+
+ private:
+  friend class Notified;
+  // Picks the first waiter and marks it notified, or stores the permit. Returns the waker
+  // to wake after unlocking. Requires mu_.
+  Waker notify_one_locked();
+  static Notified* waiter_of(WaitNode* node);
+
+  std::mutex mu_;
+  WaitList waiters_;     // guarded by mu_: Notified::node_ of registered waiters
+  bool permit_ = false;  // guarded by mu_
+};
+
+}  // namespace corio::sync
