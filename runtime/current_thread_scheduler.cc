@@ -1,5 +1,6 @@
 #include "runtime/current_thread_scheduler.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <utility>
 
@@ -76,25 +77,38 @@ bool CurrentThreadScheduler::block_on(TaskHeader* root, const TaskVTable* vtable
   EnterRuntime enter(this);
   coop::internal::tl_forced_yield_counter = &counters_.budget_forced_yields;
   bool timed_out = false;
+  uint32_t tick = 0;
   while ((root->load_state() & TaskHeader::kComplete) == 0) {
+    // A busy runtime must still fire timers and see I/O.
+    if (++tick % kEventInterval == 0 && driver() != nullptr) {
+      driver()->park(std::chrono::nanoseconds::zero());
+    }
     if (TaskHeader* task = pop()) {
       run_task(task);
       counters_.polls.inc();
       continue;
     }
     counters_.parks.inc();
-    if (!timeout || timed_out) {
-      parker_.park();
+    std::optional<std::chrono::nanoseconds> park_timeout;
+    if (timeout && !timed_out) {
+      park_timeout = std::max(std::chrono::nanoseconds::zero(),
+                              std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                  deadline - std::chrono::steady_clock::now()));
+    }
+    if (driver() != nullptr) {
+      // The driver dispatches what became ready (wakes tasks into our queue) before it
+      // returns; a wake from another thread unparks it.
+      parker_.park_driver(driver(), park_timeout);
+    } else if (park_timeout) {
+      parker_.park_for(*park_timeout);
     } else {
-      auto left = deadline - std::chrono::steady_clock::now();
-      if (left <= std::chrono::nanoseconds::zero() || !parker_.park_for(left)) {
-        if (std::chrono::steady_clock::now() >= deadline) {
-          timed_out = true;
-          if (root->transition_to_notified_and_cancel()) schedule(root, true);
-        }
-      }
+      parker_.park();
     }
     counters_.unparks.inc();
+    if (park_timeout && !timed_out && std::chrono::steady_clock::now() >= deadline) {
+      timed_out = true;
+      if (root->transition_to_notified_and_cancel()) schedule(root, true);
+    }
   }
   coop::internal::tl_forced_yield_counter = nullptr;
   tl_driving = nullptr;
@@ -112,6 +126,7 @@ void CurrentThreadScheduler::shutdown() {
     }
     for (TaskHeader* task : queued) task->ref_dec();
     blocking_pool_.shutdown();
+    shutdown_drivers();
   });
 }
 

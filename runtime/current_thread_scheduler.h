@@ -41,6 +41,9 @@ class CurrentThreadScheduler final : public RuntimeCore {
   RuntimeMetrics metrics() const override;
 
  private:
+  // Poll the drivers (timers, I/O) without blocking every this many polls.
+  static constexpr uint32_t kEventInterval = 61;
+
   TaskHeader* pop();
 
   std::mutex driver_mu_;  // held by the thread driving block_on

@@ -45,6 +45,7 @@ MultiThreadScheduler::MultiThreadScheduler(MultiThreadOptions options)
 MultiThreadScheduler::~MultiThreadScheduler() { shutdown(); }
 
 void MultiThreadScheduler::start() {
+  if (driver() != nullptr) driver_slot_ = std::make_unique<DriverSlot>(driver());
   for (auto& w : workers_) {
     Worker* worker = w.get();
     worker->thread = std::thread([this, worker] { worker_main(*worker); });
@@ -63,6 +64,7 @@ void MultiThreadScheduler::worker_main(Worker& w) {
   // Ordering: acquire pairs with the release store in shutdown().
   while (!shutdown_.load(std::memory_order_acquire)) {
     ++w.tick;
+    if (w.tick % options_.event_interval == 0) maintain_driver(w);
     TaskHeader* task = next_task(w);
     if (task == nullptr) task = steal_work(w);
     if (task != nullptr) {
@@ -203,6 +205,17 @@ bool MultiThreadScheduler::has_stealable_work() const {
   return false;
 }
 
+void MultiThreadScheduler::maintain_driver(Worker& w) {
+  // A busy runtime must still fire timers and see I/O: poll the driver without blocking,
+  // if no parked worker is inside it. What it wakes lands in our queue.
+  if (driver_slot_ == nullptr || !driver_slot_->try_lock()) return;
+  driver_slot_->driver()->park(std::chrono::nanoseconds::zero());
+  driver_slot_->unlock();
+  if (w.lifo != nullptr) {
+    if (w.queue.push_back(std::exchange(w.lifo, nullptr), injector_)) w.counters.overflows.inc();
+  }
+}
+
 void MultiThreadScheduler::park_worker(Worker& w) {
   bool was_searching = std::exchange(w.searching, false);
   bool last_searcher;
@@ -216,16 +229,35 @@ void MultiThreadScheduler::park_worker(Worker& w) {
   if (last_searcher && has_stealable_work()) notify_parked();
   for (;;) {
     w.counters.parks.inc();
-    w.parker.park();
+    // One parked worker at a time sleeps inside the driver (epoll / next timer); the
+    // others sleep on their futex.
+    if (driver_slot_ != nullptr && driver_slot_->try_lock()) {
+      w.parker.park_driver(driver_slot_->driver(), std::nullopt);
+      driver_slot_->unlock();
+    } else {
+      w.parker.park();
+    }
     w.counters.unparks.inc();
     if (shutdown_.load(std::memory_order_acquire)) return;
     std::lock_guard<std::mutex> lock(sleepers_mu_);
-    if (std::find(sleepers_.begin(), sleepers_.end(), w.index) == sleepers_.end()) {
+    auto listed = std::find(sleepers_.begin(), sleepers_.end(), w.index);
+    if (listed == sleepers_.end()) {
       // Woken by notify_parked, which counted us as unparked and searching.
       w.searching = true;
       return;
     }
-    // A stale unpark: we are still listed as asleep.
+    if (w.lifo != nullptr || !w.queue.is_empty()) {
+      // The driver woke tasks onto our own queue (timers, I/O): run them.
+      sleepers_.erase(listed);
+      idle_state_.fetch_add(kOneUnparked, std::memory_order_seq_cst);
+      if (w.lifo != nullptr) {
+        if (w.queue.push_back(std::exchange(w.lifo, nullptr), injector_)) {
+          w.counters.overflows.inc();
+        }
+      }
+      return;
+    }
+    // Nothing for us (a stale unpark, or the driver woke nobody): sleep again.
   }
 }
 
@@ -273,6 +305,7 @@ void MultiThreadScheduler::shutdown() {
       task = next;
     }
     blocking_pool_.shutdown();
+    shutdown_drivers();
   });
 }
 

@@ -23,10 +23,12 @@
 //  seq_cst fence, so "push work, then read idle state" and "announce parked, then read
 //  queues" cannot both miss each other (store-load ordering on both sides).
 //
-// Park hook: a worker with nothing to do parks on its own Parker. When the I/O and timer
-// drivers exist, exactly one parked worker parks inside the driver instead (epoll_wait
-// with the next timer deadline); unparking it writes the driver's eventfd. The single
-// place for that is park_worker().
+// Drivers (driver.h): a worker with nothing to do parks on its own Parker; if the runtime
+// has drivers (time, I/O) and no other worker is inside them, it parks inside the driver
+// instead (epoll_wait / futex with the next timer deadline as timeout), and unparking it
+// wakes the driver. Tasks the driver wakes on that worker land in its own queue, and it
+// leaves the sleepers to run them. Busy workers poll the driver without blocking every
+// `event_interval` ticks (maintain_driver), so timers and I/O progress under load.
 #pragma once
 
 #include <atomic>
@@ -37,6 +39,7 @@
 #include <thread>
 #include <vector>
 
+#include "runtime/driver.h"
 #include "runtime/injector.h"
 #include "runtime/local_queue.h"
 #include "runtime/metrics.h"
@@ -95,6 +98,7 @@ class MultiThreadScheduler final : public RuntimeCore {
   TaskHeader* steal_work(Worker& w);
   void run(Worker& w, TaskHeader* task);
   void park_worker(Worker& w);
+  void maintain_driver(Worker& w);
   void notify_parked();
   bool has_stealable_work() const;
 
@@ -113,6 +117,7 @@ class MultiThreadScheduler final : public RuntimeCore {
   std::atomic<uint64_t> idle_state_;
   std::mutex sleepers_mu_;
   std::vector<size_t> sleepers_;  // guarded by sleepers_mu_
+  std::unique_ptr<DriverSlot> driver_slot_;  // null when no driver is enabled
   std::atomic<bool> shutdown_{false};
   std::once_flag shutdown_once_;
 };

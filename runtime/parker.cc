@@ -1,5 +1,7 @@
 #include "runtime/parker.h"
 
+#include "runtime/driver.h"
+
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -63,9 +65,27 @@ bool Parker::park_for(std::chrono::nanoseconds timeout) {
   return state_.exchange(kEmpty, std::memory_order_acquire) == kNotified;
 }
 
+void Parker::park_driver(Driver* driver, std::optional<std::chrono::nanoseconds> timeout) {
+  driver_.store(driver, std::memory_order_relaxed);
+  uint32_t expected = kEmpty;
+  // Ordering: acq_rel: publishes driver_ to unpark(), and acquires a pending unpark.
+  if (!state_.compare_exchange_strong(expected, kParkedDriver, std::memory_order_acq_rel)) {
+    state_.exchange(kEmpty, std::memory_order_acquire);  // notified: consume it
+    return;
+  }
+  driver->park(timeout);
+  // Whatever happened meanwhile (an unpark that also woke the driver) is consumed here.
+  state_.exchange(kEmpty, std::memory_order_acquire);
+}
+
 void Parker::unpark() {
-  // Ordering: release pairs with the acquire in park().
-  if (state_.exchange(kNotified, std::memory_order_release) == kParked) futex_wake_one(&state_);
+  // Ordering: release pairs with the acquire in park(); acquire makes driver_ readable.
+  uint32_t prev = state_.exchange(kNotified, std::memory_order_acq_rel);
+  if (prev == kParked) {
+    futex_wake_one(&state_);
+  } else if (prev == kParkedDriver) {
+    driver_.load(std::memory_order_relaxed)->unpark();
+  }
 }
 
 }  // namespace corio::internal

@@ -4,6 +4,7 @@
 
 #include "runtime/current_thread_scheduler.h"
 #include "runtime/multi_thread_scheduler.h"
+#include "runtime/time/time_driver.h"
 
 namespace corio {
 
@@ -77,12 +78,31 @@ Builder& Builder::rng_seed(uint64_t seed) {
   return *this;
 }
 
+internal::DriverStack Builder::build_drivers() const {
+  internal::DriverStack stack;
+  if (!enable_time_ && !enable_io_) return stack;
+  std::unique_ptr<internal::Driver> bottom = std::make_unique<internal::ThreadParkDriver>();
+  if (enable_time_) {
+    // The test clock may only pause a current-thread runtime: there an idle park means
+    // the whole runtime is idle, so jumping to the next deadline is safe.
+    auto time = std::make_unique<time::TimeDriver>(std::move(bottom),
+                                                   flavor_ == Flavor::kCurrentThread);
+    stack.time = time.get();
+    stack.top = std::move(time);
+  } else {
+    stack.top = std::move(bottom);
+  }
+  return stack;
+}
+
 Runtime Builder::build() const {
   if (flavor_ == Flavor::kCurrentThread) {
     internal::CurrentThreadOptions options;
     options.random_order_seed = random_order_seed_;
     options.max_blocking_threads = max_blocking_threads_;
-    return Runtime(std::make_shared<internal::CurrentThreadScheduler>(options));
+    auto core = std::make_shared<internal::CurrentThreadScheduler>(options);
+    core->set_drivers(build_drivers());
+    return Runtime(std::move(core));
   }
   internal::MultiThreadOptions options;
   options.workers = workers_ != 0 ? workers_ : std::max(1u, std::thread::hardware_concurrency());
@@ -93,6 +113,7 @@ Runtime Builder::build() const {
   options.seed = rng_seed_;
   options.max_blocking_threads = max_blocking_threads_;
   auto core = std::make_shared<internal::MultiThreadScheduler>(options);
+  core->set_drivers(build_drivers());
   core->start();
   return Runtime(std::move(core));
 }

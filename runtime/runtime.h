@@ -164,6 +164,7 @@ class Builder {
 
  private:
   enum class Flavor { kMultiThread, kCurrentThread };
+  internal::DriverStack build_drivers() const;
   explicit Builder(Flavor flavor) : flavor_(flavor) {}
 
   Flavor flavor_;

@@ -11,11 +11,26 @@
 #include <optional>
 
 #include "runtime/blocking_pool.h"
+#include "runtime/driver.h"
 #include "runtime/metrics.h"
 #include "runtime/scheduler.h"
 #include "runtime/task_header.h"
 
+namespace corio::time {
+class TimeDriver;
+}  // namespace corio::time
+namespace corio::io {
+class Reactor;
+}  // namespace corio::io
+
 namespace corio::internal {
+
+// The driver stack a runtime parks in (see driver.h), with typed views of its layers.
+struct DriverStack {
+  std::unique_ptr<Driver> top;            // what workers park in; null: plain futex parking
+  time::TimeDriver* time = nullptr;       // the time layer, if enabled
+  io::Reactor* reactor = nullptr;         // the I/O layer, if enabled
+};
 
 class RuntimeCore : public Scheduler, public std::enable_shared_from_this<RuntimeCore> {
  public:
@@ -45,8 +60,20 @@ class RuntimeCore : public Scheduler, public std::enable_shared_from_this<Runtim
 
   BlockingPool& blocking_pool() { return blocking_pool_; }
 
+  // Installed by Builder before the runtime starts; constant afterwards.
+  void set_drivers(DriverStack drivers) { drivers_ = std::move(drivers); }
+  time::TimeDriver* time_driver() const { return drivers_.time; }
+  io::Reactor* reactor() const { return drivers_.reactor; }
+
  protected:
+  Driver* driver() const { return drivers_.top.get(); }
+  // Lets go of everything registered with the drivers (after the tasks are gone).
+  void shutdown_drivers() {
+    if (drivers_.top) drivers_.top->shutdown();
+  }
+
   BlockingPool blocking_pool_;
+  DriverStack drivers_;
 };
 
 // The runtime the current thread is inside, or null.
