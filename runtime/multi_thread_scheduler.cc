@@ -239,6 +239,13 @@ void MultiThreadScheduler::park_worker(Worker& w) {
     }
     w.counters.unparks.inc();
     if (shutdown_.load(std::memory_order_acquire)) return;
+    // Tasks the driver woke on this thread went to the LIFO slot; the worker loop only
+    // looks at the queue, so move it there whichever way we leave.
+    if (w.lifo != nullptr) {
+      if (w.queue.push_back(std::exchange(w.lifo, nullptr), injector_)) {
+        w.counters.overflows.inc();
+      }
+    }
     std::lock_guard<std::mutex> lock(sleepers_mu_);
     auto listed = std::find(sleepers_.begin(), sleepers_.end(), w.index);
     if (listed == sleepers_.end()) {
@@ -246,15 +253,10 @@ void MultiThreadScheduler::park_worker(Worker& w) {
       w.searching = true;
       return;
     }
-    if (w.lifo != nullptr || !w.queue.is_empty()) {
+    if (!w.queue.is_empty()) {
       // The driver woke tasks onto our own queue (timers, I/O): run them.
       sleepers_.erase(listed);
       idle_state_.fetch_add(kOneUnparked, std::memory_order_seq_cst);
-      if (w.lifo != nullptr) {
-        if (w.queue.push_back(std::exchange(w.lifo, nullptr), injector_)) {
-          w.counters.overflows.inc();
-        }
-      }
       return;
     }
     // Nothing for us (a stale unpark, or the driver woke nobody): sleep again.

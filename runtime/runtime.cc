@@ -4,6 +4,7 @@
 
 #include "runtime/current_thread_scheduler.h"
 #include "runtime/multi_thread_scheduler.h"
+#include "runtime/io/reactor.h"
 #include "runtime/time/time_driver.h"
 
 namespace corio {
@@ -81,7 +82,18 @@ Builder& Builder::rng_seed(uint64_t seed) {
 internal::DriverStack Builder::build_drivers() const {
   internal::DriverStack stack;
   if (!enable_time_ && !enable_io_) return stack;
-  std::unique_ptr<internal::Driver> bottom = std::make_unique<internal::ThreadParkDriver>();
+  std::unique_ptr<internal::Driver> bottom;
+  if (enable_io_) {
+    auto reactor = io::Reactor::create();
+    if (!reactor.ok()) {
+      throw std::runtime_error("corio: cannot start the I/O driver: " +
+                               std::string(reactor.status().message()));
+    }
+    stack.reactor = reactor->get();
+    bottom = *std::move(reactor);
+  } else {
+    bottom = std::make_unique<internal::ThreadParkDriver>();
+  }
   if (enable_time_) {
     // The test clock may only pause a current-thread runtime: there an idle park means
     // the whole runtime is idle, so jumping to the next deadline is safe.

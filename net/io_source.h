@@ -1,0 +1,118 @@
+// IoSource: a non-blocking file descriptor registered with the runtime's reactor.
+//
+// Owns the fd: destroying the IoSource deregisters it and closes it. poll_io() is the one
+// place where a socket operation meets the readiness protocol of runtime/io/reactor.h:
+// it tries the syscall first; on EAGAIN it clears the readiness it had observed and parks
+// the task's waker for that direction; every other errno becomes a net::errno_error.
+// Each poll_io consumes one unit of the task's cooperative budget.
+//
+// Threads: one reader and one writer may use an IoSource at once (from different tasks or
+// workers): the two directions have separate waker slots. An IoSource must be destroyed
+// before its runtime.
+#pragma once
+
+#include <errno.h>
+#include <sys/types.h>
+
+#include <cstddef>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "net/net_error.h"
+#include "runtime/coop.h"
+#include "runtime/io/reactor.h"
+#include "runtime/poll.h"
+
+namespace corio::net {
+
+using io::Direction;
+
+class IoSource {
+ public:
+  // Registers `fd` (already non-blocking) with the current runtime's reactor; on failure
+  // closes it.
+  static absl::StatusOr<IoSource> adopt(int fd);
+
+  IoSource() = default;
+  IoSource(IoSource&& other) noexcept
+      : fd_(std::exchange(other.fd_, -1)),
+        io_(std::exchange(other.io_, nullptr)),
+        reactor_(std::exchange(other.reactor_, nullptr)) {}
+  IoSource& operator=(IoSource&& other) noexcept;
+  IoSource(const IoSource&) = delete;
+  IoSource& operator=(const IoSource&) = delete;
+  ~IoSource() { reset(); }
+
+  int fd() const { return fd_; }
+  bool valid() const { return fd_ >= 0; }
+  // Deregisters and closes now.
+  void reset();
+
+  // Runs `op()` (a syscall returning -1 with errno on failure) once `dir` may make
+  // progress. Ready(value) on success, Ready(error) on a real failure, Pending after
+  // registering the waker.
+  template <typename Op>
+  Poll<absl::StatusOr<size_t>> poll_io(Context& cx, Direction dir, const char* what, Op&& op) {
+    if (!coop::poll_proceed(cx)) return kPending;
+    for (;;) {
+      io::ReadyEvent seen = io_->snapshot(dir);
+      ssize_t n = op();
+      if (n >= 0) return absl::StatusOr<size_t>(static_cast<size_t>(n));
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK) {
+        return absl::StatusOr<size_t>(errno_error(errno, what));
+      }
+      io_->clear_readiness(seen, dir);
+      if (io_->poll_ready(cx, dir).is_pending()) return kPending;
+      // Readiness arrived between the syscall and the registration: try again.
+    }
+  }
+  // Ready once `dir` is ready (or closed); registers the waker otherwise.
+  Poll<void> poll_ready(Context& cx, Direction dir) {
+    if (io_->poll_ready(cx, dir).is_pending()) return kPending;
+    return Ready();
+  }
+  // Forgets the waker a pending operation of `dir` left behind (its future was destroyed).
+  void clear_waker(Direction dir) {
+    if (io_ != nullptr) io_->clear_waker(dir);
+  }
+
+ private:
+  IoSource(int fd, io::ScheduledIo* io, io::Reactor* reactor)
+      : fd_(fd), io_(io), reactor_(reactor) {}
+
+  int fd_ = -1;
+  io::ScheduledIo* io_ = nullptr;
+  io::Reactor* reactor_ = nullptr;
+};
+
+// A future for one poll_io operation. `Op` is a small callable struct (the syscall and its
+// arguments). Cancel-safety: destroying it while pending clears its waker; no bytes were
+// transferred by a pending operation.
+template <typename Op>
+class IoFuture {
+ public:
+  IoFuture(IoSource* source, Direction dir, const char* what, Op op)
+      : source_(source), dir_(dir), what_(what), op_(std::move(op)) {}
+  IoFuture(IoFuture&& other) noexcept
+      : source_(other.source_), dir_(other.dir_), what_(other.what_), op_(std::move(other.op_)) {}
+  ~IoFuture() {
+    if (waiting_) source_->clear_waker(dir_);
+  }
+
+  Poll<absl::StatusOr<size_t>> poll(Context& cx) {
+    auto p = source_->poll_io(cx, dir_, what_, [this] { return op_(source_->fd()); });
+    waiting_ = p.is_pending();
+    return p;
+  }
+
+ private:
+  IoSource* source_;
+  Direction dir_;
+  const char* what_;
+  Op op_;
+  bool waiting_ = false;
+};
+
+}  // namespace corio::net

@@ -1,0 +1,24 @@
+#include "net/net_error.h"
+
+#include <string>
+
+#include "absl/strings/cord.h"
+
+namespace corio::net {
+namespace {
+constexpr char kErrnoPayload[] = "corio.dev/errno";
+}  // namespace
+
+absl::Status errno_error(int err, const char* operation) {
+  absl::Status s = absl::ErrnoToStatus(err, operation);
+  s.SetPayload(kErrnoPayload, absl::Cord(std::to_string(err)));
+  return s;
+}
+
+int errno_of(const absl::Status& status) {
+  auto payload = status.GetPayload(kErrnoPayload);
+  if (!payload) return 0;
+  return std::stoi(std::string(*payload));
+}
+
+}  // namespace corio::net

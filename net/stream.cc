@@ -1,0 +1,84 @@
+#include "net/stream.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace corio::net {
+
+ssize_t ReadOp::operator()(int fd) const { return ::read(fd, data, size); }
+ssize_t WriteOp::operator()(int fd) const { return ::send(fd, data, size, MSG_NOSIGNAL); }
+ssize_t WritevOp::operator()(int fd) const {
+  msghdr msg{};
+  msg.msg_iov = const_cast<iovec*>(iov);
+  msg.msg_iovlen = static_cast<size_t>(count);
+  return ::sendmsg(fd, &msg, MSG_NOSIGNAL);
+}
+
+Poll<absl::StatusOr<size_t>> ReadBufFuture::poll(Context& cx) {
+  std::span<std::byte> free = buffer_->reserve(min_free_);
+  auto p = source_->poll_io(cx, Direction::kRead, "read", [&] {
+    return ::read(source_->fd(), free.data(), free.size());
+  });
+  waiting_ = p.is_pending();
+  if (p.is_ready() && p.value().ok()) buffer_->commit(*p.value());
+  return p;
+}
+
+Poll<absl::Status> ReadExactFuture::poll(Context& cx) {
+  while (done_ < out_.size()) {
+    auto p = source_->poll_io(cx, Direction::kRead, "read", [&] {
+      return ::read(source_->fd(), out_.data() + done_, out_.size() - done_);
+    });
+    waiting_ = p.is_pending();
+    if (p.is_pending()) return kPending;
+    absl::StatusOr<size_t> n = p.take();
+    if (!n.ok()) return n.status();
+    if (*n == 0) return absl::OutOfRangeError("read_exact: unexpected end of stream");
+    done_ += *n;
+  }
+  return absl::OkStatus();
+}
+
+Poll<absl::Status> WriteAllFuture::poll(Context& cx) {
+  while (done_ < data_.size()) {
+    auto p = source_->poll_io(cx, Direction::kWrite, "write", [&] {
+      return ::send(source_->fd(), data_.data() + done_, data_.size() - done_, MSG_NOSIGNAL);
+    });
+    waiting_ = p.is_pending();
+    if (p.is_pending()) return kPending;
+    absl::StatusOr<size_t> n = p.take();
+    if (!n.ok()) return n.status();
+    done_ += *n;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Stream::shutdown_write() {
+  if (::shutdown(source_.fd(), SHUT_WR) != 0) return errno_error(errno, "shutdown");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<SocketAddr> Stream::local_addr() const {
+  SocketAddr a;
+  *a.len_mut() = SocketAddr::capacity();
+  if (getsockname(source_.fd(), a.get_mut(), a.len_mut()) != 0) {
+    return errno_error(errno, "getsockname");
+  }
+  return a;
+}
+
+absl::StatusOr<SocketAddr> Stream::peer_addr() const {
+  SocketAddr a;
+  *a.len_mut() = SocketAddr::capacity();
+  if (getpeername(source_.fd(), a.get_mut(), a.len_mut()) != 0) {
+    return errno_error(errno, "getpeername");
+  }
+  return a;
+}
+
+SplitStream into_split(Stream stream) {
+  auto shared = std::make_shared<Stream>(std::move(stream));
+  return SplitStream{ReadHalf(shared), WriteHalf(shared)};
+}
+
+}  // namespace corio::net
