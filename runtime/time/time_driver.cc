@@ -1,5 +1,6 @@
 #include "runtime/time/time_driver.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -112,8 +113,10 @@ void TimeDriver::park(std::optional<nanoseconds> timeout) {
   } else {
     std::optional<nanoseconds> sleep_for = timeout;
     if (next) {
-      uint64_t now = now_tick();
-      nanoseconds until = *next > now ? milliseconds(*next - now) : nanoseconds::zero();
+      // Until the tick's exact instant, not in whole ms from a rounded-down reading.
+      nanoseconds until = std::max(nanoseconds::zero(),
+                                   std::chrono::duration_cast<nanoseconds>(
+                                       epoch_ + milliseconds(*next) - clock_.now()));
       if (!sleep_for || until < *sleep_for) sleep_for = until;
     }
     inner_->park(sleep_for);

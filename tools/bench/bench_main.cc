@@ -10,9 +10,11 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_split.h"
 #include "tools/bench/harness.h"
+#include "tools/bench/net_suite.h"
 #include "tools/bench/runtime_suite.h"
+#include "tools/bench/time_suite.h"
 
-ABSL_FLAG(std::string, suite, "runtime", "Benchmark suite: runtime.");
+ABSL_FLAG(std::string, suite, "runtime", "Benchmark suite: runtime, time, net.");
 ABSL_FLAG(std::string, filter, "", "Comma-separated substrings of workload names to run.");
 ABSL_FLAG(int, reps, 5, "Measured repetitions per workload (after one warm-up).");
 ABSL_FLAG(std::string, idle, "", "Measure RSS per idle task instead: oneshot or pending.");
@@ -32,6 +34,15 @@ int main(int argc, char** argv) {
     corio::bench::run_runtime_suite(options);
     return 0;
   }
-  std::fprintf(stderr, "bench: unknown --suite=%s (available: runtime)\n", options.suite.c_str());
+  if (options.suite == "time") {
+    corio::bench::run_time_suite(options);
+    return 0;
+  }
+  if (options.suite == "net") {
+    corio::bench::run_net_suite(options);
+    return 0;
+  }
+  std::fprintf(stderr, "bench: unknown --suite=%s (available: runtime, time, net)\n",
+               options.suite.c_str());
   return 2;
 }
