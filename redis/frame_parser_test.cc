@@ -155,7 +155,8 @@ TEST(FrameParserTest, EverySplitPointOfAPipelineGivesTheSameFrames) {
 }
 
 TEST(FrameParserTest, AttributesAreSkipped) {
-  FrameParser::Result r = ParseFrame("|1\r\n+key-popularity\r\n%1\r\n$1\r\na\r\n,0.5\r\n*2\r\n:1\r\n:2\r\n");
+  FrameParser::Result r =
+      ParseFrame("|1\r\n+key-popularity\r\n%1\r\n$1\r\na\r\n,0.5\r\n*2\r\n:1\r\n:2\r\n");
   ASSERT_EQ(r.status, ParseStatus::kComplete) << r.error;
   EXPECT_EQ(r.frame, Frame::array({Frame::integer(1), Frame::integer(2)}));
   // Inside an aggregate, before an element.

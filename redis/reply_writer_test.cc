@@ -68,7 +68,8 @@ TEST(ReplyWriterTest, BooleansAndBigNumbers) {
   Both f = WriteBoth([](ReplyWriter& w) { w.boolean(false); });
   EXPECT_EQ(f.resp3, "#f\r\n");
   EXPECT_EQ(f.resp2, ":0\r\n");
-  Both big = WriteBoth([](ReplyWriter& w) { w.big_number("-3492890328409238509324850943850943825024385"); });
+  constexpr char kDigits[] = "-3492890328409238509324850943850943825024385";
+  Both big = WriteBoth([&](ReplyWriter& w) { w.big_number(kDigits); });
   EXPECT_EQ(big.resp3, "(-3492890328409238509324850943850943825024385\r\n");
   EXPECT_EQ(big.resp2, "$44\r\n-3492890328409238509324850943850943825024385\r\n");
 }

@@ -83,6 +83,10 @@ RequestParser::RequestParser(ProtocolLimits limits) : limits_(limits) {
 
 ParseResult RequestParser::parse(std::string_view bytes, CommandArgs& out, bool auth_required) {
   out.args_.clear();
+  if (out.args_.capacity() > CommandArgs::kRetainedArgs) {
+    std::vector<std::string_view>().swap(out.args_);
+  }
+  if (out.storage_.capacity() > CommandArgs::kRetainedStorage) std::string().swap(out.storage_);
   // A caller that broke the contract (fewer bytes than last time) starts over rather than
   // reading past the end.
   if (state_.pos > bytes.size() || state_.search_from > bytes.size()) state_ = State{};
@@ -114,9 +118,14 @@ ParseResult RequestParser::scan_multibulk(std::string_view bytes, CommandArgs& o
     // The count line: "*<count>\r?". Redis skips whatever byte follows the '\r'.
     if (s.blocked) return line_missing(bytes, 0, kTooBigMbulkCount);
     switch (FindCountLineEnd(bytes, std::max<size_t>(s.search_from, 1), &cr)) {
-      case LineEnd::kHidden: s.blocked = true; return line_missing(bytes, 0, kTooBigMbulkCount);
-      case LineEnd::kMissing: s.search_from = n; return line_missing(bytes, 0, kTooBigMbulkCount);
-      case LineEnd::kFound: break;
+      case LineEnd::kHidden:
+        s.blocked = true;
+        return line_missing(bytes, 0, kTooBigMbulkCount);
+      case LineEnd::kMissing:
+        s.search_from = n;
+        return line_missing(bytes, 0, kTooBigMbulkCount);
+      case LineEnd::kFound:
+        break;
     }
     if (cr + 1 >= n) {
       s.search_from = cr;
@@ -139,11 +148,14 @@ ParseResult RequestParser::scan_multibulk(std::string_view bytes, CommandArgs& o
     const size_t line = s.pos;
     if (s.blocked) return line_missing(bytes, line, kTooBigBulkCount);
     switch (FindCountLineEnd(bytes, s.search_from, &cr)) {
-      case LineEnd::kHidden: s.blocked = true; return line_missing(bytes, line, kTooBigBulkCount);
+      case LineEnd::kHidden:
+        s.blocked = true;
+        return line_missing(bytes, line, kTooBigBulkCount);
       case LineEnd::kMissing:
         s.search_from = n;
         return line_missing(bytes, line, kTooBigBulkCount);
-      case LineEnd::kFound: break;
+      case LineEnd::kFound:
+        break;
     }
     if (cr + 1 >= n) {
       s.search_from = cr;
@@ -180,9 +192,14 @@ ParseResult RequestParser::scan_inline(std::string_view bytes, CommandArgs& out)
   if (s.blocked) return line_missing(bytes, 0, kTooBigInline);
   size_t nl;
   switch (FindInlineLineEnd(bytes, s.search_from, &nl)) {
-    case LineEnd::kHidden: s.blocked = true; return line_missing(bytes, 0, kTooBigInline);
-    case LineEnd::kMissing: s.search_from = bytes.size(); return line_missing(bytes, 0, kTooBigInline);
-    case LineEnd::kFound: break;
+    case LineEnd::kHidden:
+      s.blocked = true;
+      return line_missing(bytes, 0, kTooBigInline);
+    case LineEnd::kMissing:
+      s.search_from = bytes.size();
+      return line_missing(bytes, 0, kTooBigInline);
+    case LineEnd::kFound:
+      break;
   }
   size_t end = (nl > 0 && bytes[nl - 1] == '\r') ? nl - 1 : nl;
   if (!SplitInlineArgs(bytes.substr(0, end), out.args_, out.storage_)) {

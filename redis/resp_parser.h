@@ -111,15 +111,33 @@ struct [[nodiscard]] ParseResult {
 
 // The arguments of one command. Views point into the parsed bytes, or into this object
 // for quoted inline arguments: valid until those bytes are consumed or changed, or until
-// the next parse into this object. Reuse one per connection: its storage is kept.
+// the next parse into this object. Reuse one (per connection or per worker): its storage is
+// kept between commands, so the common case allocates nothing — up to kRetainedArgs
+// arguments and kRetainedStorage bytes; a parse drops anything larger that an earlier
+// huge command left behind, so one MSET of a million keys does not pin 16 MB.
 class CommandArgs {
  public:
+  static constexpr size_t kRetainedArgs = 1024;
+  static constexpr size_t kRetainedStorage = 16 * 1024;
+
   size_t size() const { return args_.size(); }
   bool empty() const { return args_.empty(); }
   std::string_view operator[](size_t i) const { return args_[i]; }
   std::span<const std::string_view> args() const { return args_; }
   auto begin() const { return args_.begin(); }
   auto end() const { return args_.end(); }
+
+  // Heap bytes held (for memory accounting, like Redis's argv-mem).
+  size_t heap_bytes() const {
+    // A std::string's first 15 bytes live inline (libstdc++): count only what is beyond.
+    size_t storage = storage_.capacity() > 15 ? storage_.capacity() : 0;
+    return args_.capacity() * sizeof(std::string_view) + storage;
+  }
+  // Frees everything (an idle connection keeps nothing).
+  void release() {
+    std::vector<std::string_view>().swap(args_);  // `= {}` would keep the capacity
+    std::string().swap(storage_);
+  }
 
  private:
   friend class RequestParser;

@@ -46,7 +46,9 @@ std::string Key(int i) {
   return key;
 }
 
-std::string Bulk(const std::string& s) { return "$" + std::to_string(s.size()) + "\r\n" + s + "\r\n"; }
+std::string Bulk(const std::string& s) {
+  return "$" + std::to_string(s.size()) + "\r\n" + s + "\r\n";
+}
 
 std::string MultibulkBatch() {
   std::string batch;
@@ -109,7 +111,8 @@ void BM_ParseMultibulkSetGetIn7ByteReads(benchmark::State& state) {
     while (start < batch.size()) {
       available = std::min(batch.size(), available + 7);
       for (;;) {
-        ParseResult r = parser.parse(std::string_view(batch).substr(start, available - start), args);
+        std::string_view arrived = std::string_view(batch).substr(start, available - start);
+        ParseResult r = parser.parse(arrived, args);
         if (r.status != ParseStatus::kComplete) break;
         start += r.consumed;
         ++parsed;

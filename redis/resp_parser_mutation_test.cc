@@ -120,7 +120,8 @@ std::string Mutate(std::string s, const std::vector<std::string>& seeds, std::mt
         size_t d = s.find_first_of("0123456789", at);
         if (d == std::string::npos) break;
         size_t end = s.find_first_not_of("0123456789", d);
-        s.replace(d, (end == std::string::npos ? s.size() : end) - d, kNumbers[pick(std::size(kNumbers))]);
+        size_t len = (end == std::string::npos ? s.size() : end) - d;
+        s.replace(d, len, kNumbers[pick(std::size(kNumbers))]);
         break;
       }
     }

@@ -414,6 +414,27 @@ TEST(RequestParserTest, LargeRequestArrivingInSmallReadsIsCheckedIncrementally) 
   EXPECT_EQ(s.requests[0][19999], "119999");
 }
 
+TEST(RequestParserTest, CommandArgsDoNotKeepWhatAHugeRequestGrew) {
+  std::string huge = "*5000\r\n";
+  for (int i = 0; i < 5000; ++i) huge += "$1\r\nx\r\n";
+  std::string quoted = "SET k \"" + std::string(40000, 'q') + "\"\r\n";
+  RequestParser parser;
+  CommandArgs args;
+  ASSERT_EQ(parser.parse(huge, args).status, ParseStatus::kComplete);
+  EXPECT_GE(args.heap_bytes(), 5000 * sizeof(std::string_view));
+  ASSERT_EQ(parser.parse(quoted, args).status, ParseStatus::kComplete);
+  EXPECT_GE(args.heap_bytes(), 40000u);
+  ASSERT_EQ(parser.parse("*1\r\n$4\r\nPING\r\n", args).status, ParseStatus::kComplete);
+  EXPECT_LE(args.heap_bytes(), CommandArgs::kRetainedArgs * sizeof(std::string_view));
+  EXPECT_EQ(args[0], "PING");
+  // A small command keeps its storage for the next one.
+  size_t kept = args.heap_bytes();
+  ASSERT_EQ(parser.parse("*1\r\n$4\r\nPING\r\n", args).status, ParseStatus::kComplete);
+  EXPECT_EQ(args.heap_bytes(), kept);
+  args.release();
+  EXPECT_EQ(args.heap_bytes(), 0u);
+}
+
 TEST(RequestParserTest, ResetForgetsAPartialRequest) {
   RequestParser parser;
   CommandArgs args;
