@@ -73,6 +73,12 @@ class IoSource {
     if (io_->poll_ready(cx, dir).is_pending()) return kPending;
     return Ready();
   }
+  // For a caller doing its own syscall: take the snapshot before it, and clear with that
+  // snapshot after EAGAIN (readiness that arrived in between is kept).
+  io::ReadyEvent snapshot(Direction dir) const { return io_->snapshot(dir); }
+  void clear_readiness(const io::ReadyEvent& seen, Direction dir) {
+    io_->clear_readiness(seen, dir);
+  }
   // Forgets the waker a pending operation of `dir` left behind (its future was destroyed).
   void clear_waker(Direction dir) {
     if (io_ != nullptr) io_->clear_waker(dir);

@@ -53,6 +53,29 @@ Poll<absl::Status> WriteAllFuture::poll(Context& cx) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<size_t> Stream::try_read_buf(ByteBuffer& buffer, size_t min_free) {
+  std::span<std::byte> free = buffer.reserve(min_free);
+  for (;;) {
+    io::ReadyEvent seen = source_.snapshot(Direction::kRead);
+    ssize_t n = ::read(source_.fd(), free.data(), free.size());
+    if (n >= 0) {
+      buffer.commit(static_cast<size_t>(n));
+      // A short read drained the socket: clear the readiness seen before it (new data
+      // since then changed the tick and is kept), which saves the EAGAIN read.
+      if (n > 0 && static_cast<size_t>(n) < free.size()) {
+        source_.clear_readiness(seen, Direction::kRead);
+      }
+      return static_cast<size_t>(n);
+    }
+    if (errno == EINTR) continue;
+    int err = errno;
+    // Would block: the readiness we acted on was stale; the next readable() must wait for
+    // a fresh edge, so clear what we saw.
+    if (err == EAGAIN || err == EWOULDBLOCK) source_.clear_readiness(seen, Direction::kRead);
+    return errno_error(err, "read");
+  }
+}
+
 absl::Status Stream::shutdown_write() {
   if (::shutdown(source_.fd(), SHUT_WR) != 0) return errno_error(errno, "shutdown");
   return absl::OkStatus();

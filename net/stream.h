@@ -102,6 +102,26 @@ class WriteAllFuture {
   bool waiting_ = false;
 };
 
+// Ready once the stream has bytes to read (or is closed), without reading or reserving a
+// buffer: an idle connection waits on this holding no memory for input. Cancel-safe.
+class ReadableFuture {
+ public:
+  explicit ReadableFuture(IoSource* source) : source_(source) {}
+  ReadableFuture(ReadableFuture&&) noexcept = default;
+  ~ReadableFuture() {
+    if (waiting_) source_->clear_waker(Direction::kRead);
+  }
+  Poll<void> poll(Context& cx) {
+    auto p = source_->poll_ready(cx, Direction::kRead);
+    waiting_ = p.is_pending();
+    return p;
+  }
+
+ private:
+  IoSource* source_;
+  bool waiting_ = false;
+};
+
 inline std::span<const std::byte> as_bytes(std::string_view s) {
   return {reinterpret_cast<const std::byte*>(s.data()), s.size()};
 }
@@ -125,6 +145,12 @@ class Stream {
     return ReadBufFuture(&source_, &buffer, min_free);
   }
   ReadExactFuture read_exact(std::span<std::byte> out) { return ReadExactFuture(&source_, out); }
+  // See ReadableFuture. Readiness may be stale (edge-triggered); follow with try_read_buf.
+  ReadableFuture readable() { return ReadableFuture(&source_); }
+  // One non-blocking read into `buffer` (reserving `min_free`): bytes read, 0 at end of
+  // stream, or an error whose errno_of() is EAGAIN when nothing was there (the reserved
+  // space is then the caller's to release).
+  absl::StatusOr<size_t> try_read_buf(ByteBuffer& buffer, size_t min_free = 4096);
   WriteFuture write(std::span<const std::byte> data) {
     return WriteFuture(&source_, Direction::kWrite, "write", WriteOp{data.data(), data.size()});
   }

@@ -1,0 +1,306 @@
+#include "redis/server.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "redis/connection.h"
+#include "runtime/combinators.h"
+#include "runtime/runtime.h"
+#include "runtime/time/sleep.h"
+
+namespace corio::redis {
+namespace {
+
+// Unix milliseconds read through the runtime's clock (so the paused test clock pauses
+// expiry too): the wall clock at start plus the runtime clock's progress since.
+std::function<int64_t()> runtime_unix_ms() {
+  int64_t unix_at_start = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+  time::Instant start = time::now();
+  return [unix_at_start, start] {
+    return unix_at_start +
+           std::chrono::duration_cast<std::chrono::milliseconds>(time::now() - start).count();
+  };
+}
+
+std::string encode_message(int protocol, std::initializer_list<std::string_view> parts) {
+  std::string s;
+  s += protocol == 3 ? '>' : '*';
+  s += std::to_string(parts.size());
+  s += "\r\n";
+  for (std::string_view p : parts) {
+    s += '$';
+    s += std::to_string(p.size());
+    s += "\r\n";
+    s.append(p);
+    s += "\r\n";
+  }
+  return s;
+}
+
+}  // namespace
+
+Server::Server(ServerConfig config)
+    : config_(std::move(config)), keyspace_(runtime_unix_ms()), start_ms_(keyspace_.now_ms()) {
+  keyspace_.set_on_first_expiry([this] { expiry_notify_.notify_one(); });
+}
+
+Server::~Server() = default;
+
+absl::Status Server::bind() {
+  if (listener_ != nullptr) return absl::OkStatus();
+  std::string addr = config_.bind + ":" + std::to_string(config_.port);
+  if (config_.bind.find(':') != std::string::npos) {
+    addr = "[" + config_.bind + "]:" + std::to_string(config_.port);
+  }
+  auto listener = net::TcpListener::bind(addr, 511);
+  if (!listener.ok()) return listener.status();
+  port_ = listener->local_addr()->port();
+  listener_ = std::make_unique<net::TcpListener>(*std::move(listener));
+  return absl::OkStatus();
+}
+
+Task<absl::Status> Server::run() {
+  if (absl::Status s = bind(); !s.ok()) co_return s;
+  auto accepting = spawn(accept_loop());
+  auto purging = spawn(purge_loop());
+  while (!shutting_down()) {
+    auto stop = shutdown_notify_.notified();
+    co_await stop;
+  }
+  accepting.abort();
+  (void)co_await accepting;
+  purging.abort();
+  (void)co_await purging;
+  // Connections finish the command in hand, flush and close; wait for them, bounded.
+  auto deadline = time::now() + kShutdownGrace;
+  while (live_connections_.load(std::memory_order_acquire) > 0 && time::now() < deadline) {
+    auto drained = connections_drained_.notified();
+    (void)co_await select(std::move(drained), time::sleep(std::chrono::milliseconds(50)));
+    shutdown_notify_.notify_waiters();  // connections that were busy re-check the flag
+  }
+  listener_.reset();
+  co_return absl::OkStatus();
+}
+
+void Server::request_shutdown() {
+  shutting_down_.store(true, std::memory_order_release);
+  shutdown_notify_.notify_waiters();
+  shutdown_notify_.notify_one();  // the run() loop, if it was not waiting yet
+}
+
+Task<void> Server::accept_loop() {
+  for (;;) {
+    auto conn = co_await listener_->accept_with_backoff();
+    if (!conn.ok()) continue;
+    stats_.connections_received.fetch_add(1, std::memory_order_relaxed);
+    size_t limit;
+    {
+      std::lock_guard<std::mutex> lock(config_mu_);
+      limit = config_.maxclients;
+    }
+    if (live_connections_.fetch_add(1, std::memory_order_acq_rel) >= limit) {
+      live_connections_.fetch_sub(1, std::memory_order_acq_rel);
+      stats_.rejected_connections.fetch_add(1, std::memory_order_relaxed);
+      spawn(co_invoke([stream = std::move(conn->stream)]() mutable -> Task<void> {
+        auto writing = stream.write_all("-ERR max number of clients reached\r\n");
+        (void)co_await writing;
+      }));
+      continue;
+    }
+    spawn(co_invoke([this, stream = std::move(conn->stream), peer = conn->peer]() mutable
+                    -> Task<void> {
+      auto serving = serve_connection(*this, std::move(stream), peer);
+      co_await serving;
+      if (live_connections_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        connections_drained_.notify_one();
+      }
+    }));
+  }
+}
+
+Task<void> Server::purge_loop() {
+  for (;;) {
+    if (keyspace_.expiring_total() == 0) {
+      auto first = expiry_notify_.notified();
+      co_await first;  // woken when the first expiring key appears
+      continue;
+    }
+    // Redis's default hz 10: one active-expiry cycle every 100 ms.
+    co_await time::sleep(std::chrono::milliseconds(100));
+    keyspace_.purge_expired();
+  }
+}
+
+void Server::add_client(ClientState* c) {
+  std::lock_guard<std::mutex> lock(clients_mu_);
+  clients_.push_back(c);
+}
+
+void Server::remove_client(ClientState* c) {
+  std::lock_guard<std::mutex> lock(clients_mu_);
+  auto it = std::find(clients_.begin(), clients_.end(), c);
+  if (it != clients_.end()) {
+    *it = clients_.back();
+    clients_.pop_back();
+  }
+}
+
+size_t Server::client_count() {
+  std::lock_guard<std::mutex> lock(clients_mu_);
+  return clients_.size();
+}
+
+void Server::subscribe(ClientState* c, const std::string& channel) {
+  std::lock_guard<std::mutex> lock(pubsub_mu_);
+  if (!c->channels.insert(channel).second) return;
+  channels_[channel].push_back(c);
+}
+
+void Server::unsubscribe(ClientState* c, const std::string& channel) {
+  std::lock_guard<std::mutex> lock(pubsub_mu_);
+  if (c->channels.erase(channel) == 0) return;
+  auto it = channels_.find(channel);
+  if (it == channels_.end()) return;
+  auto& v = it->second;
+  v.erase(std::remove(v.begin(), v.end(), c), v.end());
+  if (v.empty()) channels_.erase(it);
+}
+
+void Server::psubscribe(ClientState* c, const std::string& pattern) {
+  std::lock_guard<std::mutex> lock(pubsub_mu_);
+  if (!c->patterns.insert(pattern).second) return;
+  patterns_.emplace_back(pattern, c);
+}
+
+void Server::punsubscribe(ClientState* c, const std::string& pattern) {
+  std::lock_guard<std::mutex> lock(pubsub_mu_);
+  if (c->patterns.erase(pattern) == 0) return;
+  patterns_.erase(std::remove_if(patterns_.begin(), patterns_.end(),
+                                 [&](auto& p) { return p.second == c && p.first == pattern; }),
+                  patterns_.end());
+}
+
+size_t Server::publish(std::string_view channel, std::string_view message) {
+  size_t limit = config_.pubsub_output_limit;
+  auto deliver = [&](ClientState* c, const std::shared_ptr<const PubMessage>& m) {
+    Inbox& inbox = *c->inbox;
+    {
+      std::lock_guard<std::mutex> lock(inbox.mu);
+      if (inbox.overflowed) return;
+      inbox.bytes += m->resp2.size();
+      if (inbox.bytes > limit) {
+        inbox.overflowed = true;  // the connection closes when it sees this
+        inbox.messages.clear();
+      } else {
+        inbox.messages.push_back(m);
+      }
+    }
+    inbox.ready.notify_one();
+  };
+  size_t receivers = 0;
+  std::lock_guard<std::mutex> lock(pubsub_mu_);
+  if (auto it = channels_.find(channel); it != channels_.end()) {
+    auto m = std::make_shared<PubMessage>();
+    m->resp2 = encode_message(2, {"message", channel, message});
+    m->resp3 = encode_message(3, {"message", channel, message});
+    for (ClientState* c : it->second) deliver(c, m);
+    receivers += it->second.size();
+  }
+  for (auto& [pattern, c] : patterns_) {
+    if (!glob_match(pattern, channel)) continue;
+    auto m = std::make_shared<PubMessage>();
+    m->resp2 = encode_message(2, {"pmessage", pattern, channel, message});
+    m->resp3 = encode_message(3, {"pmessage", pattern, channel, message});
+    deliver(c, m);
+    ++receivers;
+  }
+  stats_.pubsub_messages.fetch_add(1, std::memory_order_relaxed);
+  return receivers;
+}
+
+std::vector<std::string> Server::pubsub_channels(std::string_view pattern) {
+  std::lock_guard<std::mutex> lock(pubsub_mu_);
+  std::vector<std::string> out;
+  for (auto& [name, subs] : channels_) {
+    if (pattern.empty() || glob_match(pattern, name)) out.push_back(name);
+  }
+  return out;
+}
+
+size_t Server::pubsub_numsub(std::string_view channel) {
+  std::lock_guard<std::mutex> lock(pubsub_mu_);
+  auto it = channels_.find(channel);
+  return it == channels_.end() ? 0 : it->second.size();
+}
+
+size_t Server::pubsub_numpat() {
+  std::lock_guard<std::mutex> lock(pubsub_mu_);
+  absl::flat_hash_set<std::string> distinct;
+  for (auto& [p, c] : patterns_) distinct.insert(p);
+  return distinct.size();
+}
+
+bool glob_match(std::string_view p, std::string_view s, bool nocase) {
+  auto lower = [&](char c) {
+    return nocase && c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+  };
+  size_t pi = 0, si = 0;
+  while (pi < p.size()) {
+    char c = p[pi];
+    if (c == '*') {
+      while (pi + 1 < p.size() && p[pi + 1] == '*') ++pi;
+      if (pi + 1 == p.size()) return true;
+      for (size_t k = si; k <= s.size(); ++k) {
+        if (glob_match(p.substr(pi + 1), s.substr(k), nocase)) return true;
+      }
+      return false;
+    }
+    if (si >= s.size()) return false;
+    if (c == '?') {
+      ++pi;
+      ++si;
+      continue;
+    }
+    if (c == '[') {
+      size_t j = pi + 1;
+      bool negate = j < p.size() && p[j] == '^';
+      if (negate) ++j;
+      bool matched = false;
+      while (j < p.size() && p[j] != ']') {
+        if (p[j] == '\\' && j + 1 < p.size()) {
+          ++j;
+          if (lower(p[j]) == lower(s[si])) matched = true;
+        } else if (j + 2 < p.size() && p[j + 1] == '-' && p[j + 2] != ']') {
+          char lo = lower(p[j]), hi = lower(p[j + 2]);
+          if (lo > hi) std::swap(lo, hi);
+          char x = lower(s[si]);
+          if (x >= lo && x <= hi) matched = true;
+          j += 2;
+        } else if (lower(p[j]) == lower(s[si])) {
+          matched = true;
+        }
+        ++j;
+      }
+      if (j >= p.size()) {
+        // Unterminated class: Redis treats the pattern end as the class end.
+      }
+      if (negate) matched = !matched;
+      if (!matched) return false;
+      pi = j < p.size() ? j + 1 : j;
+      ++si;
+      continue;
+    }
+    if (c == '\\' && pi + 1 < p.size()) {
+      ++pi;
+      c = p[pi];
+    }
+    if (lower(c) != lower(s[si])) return false;
+    ++pi;
+    ++si;
+  }
+  return si == s.size();
+}
+
+}  // namespace corio::redis
