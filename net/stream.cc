@@ -76,6 +76,18 @@ absl::StatusOr<size_t> Stream::try_read_buf(ByteBuffer& buffer, size_t min_free)
   }
 }
 
+absl::StatusOr<size_t> Stream::try_write(std::span<const std::byte> data) {
+  for (;;) {
+    io::ReadyEvent seen = source_.snapshot(Direction::kWrite);
+    ssize_t n = ::send(source_.fd(), data.data(), data.size(), MSG_NOSIGNAL);
+    if (n >= 0) return static_cast<size_t>(n);
+    if (errno == EINTR) continue;
+    int err = errno;
+    if (err == EAGAIN || err == EWOULDBLOCK) source_.clear_readiness(seen, Direction::kWrite);
+    return errno_error(err, "write");
+  }
+}
+
 absl::Status Stream::shutdown_write() {
   if (::shutdown(source_.fd(), SHUT_WR) != 0) return errno_error(errno, "shutdown");
   return absl::OkStatus();

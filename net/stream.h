@@ -151,6 +151,9 @@ class Stream {
   // stream, or an error whose errno_of() is EAGAIN when nothing was there (the reserved
   // space is then the caller's to release).
   absl::StatusOr<size_t> try_read_buf(ByteBuffer& buffer, size_t min_free = 4096);
+  // One non-blocking write: bytes written, or an error whose errno_of() is EAGAIN when the
+  // socket buffer is full (then await write/write_all for the rest).
+  absl::StatusOr<size_t> try_write(std::span<const std::byte> data);
   WriteFuture write(std::span<const std::byte> data) {
     return WriteFuture(&source_, Direction::kWrite, "write", WriteOp{data.data(), data.size()});
   }

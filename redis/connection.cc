@@ -108,6 +108,13 @@ void execute_command(Server& server, ClientState& client, const CommandArgs& arg
 
 namespace {
 
+// Per-worker buffers: a batch is read, parsed, executed and its replies written without
+// an await in between, so the buffers of the worker running it can be borrowed for it.
+// Only what must outlive an await (a partial command, replies the socket did not take)
+// is copied into the connection's own buffers, so idle connections hold none.
+thread_local net::ByteBuffer tl_input;
+thread_local net::ByteBuffer tl_output;
+
 class Connection {
  public:
   Connection(Server& server, net::TcpStream stream, net::SocketAddr peer)
@@ -138,107 +145,160 @@ class Connection {
   Task<void> run();
 
  private:
-  // Parses and executes every complete command in `in_`. false: close the connection.
-  bool process_input();
-  // Moves pending pub/sub messages into the output. false: the inbox overflowed.
-  bool drain_inbox();
-  Task<bool> flush();
+  enum class Outcome { kContinue, kClose };
+  // Parses and executes every complete command in `in` (consuming them), replies into
+  // `out`. Stops early once `out` is large, so a huge pipeline is answered in pieces.
+  Outcome process_input(net::ByteBuffer& in, net::ByteBuffer& out);
+  // Moves pending pub/sub messages into `out`. false: the inbox overflowed.
+  bool drain_inbox(net::ByteBuffer& out);
+  // Writes what the socket takes now from tl_output; the rest moves to out_ (written by
+  // run() with an await). false: the connection failed.
+  bool write_now();
+  bool must_stop() const {
+    return client_.killed.load(std::memory_order_acquire) || server_.shutting_down();
+  }
 
   Server& server_;
   net::TcpStream stream_;
   ClientState client_;
-  net::ByteBuffer in_;
-  net::ByteBuffer out_;
+  net::ByteBuffer in_;   // a partial command carried across awaits
+  net::ByteBuffer out_;  // replies the socket did not take yet
   RequestParser parser_;
   CommandArgs args_;
 };
 
-bool Connection::process_input() {
-  ReplyWriter writer(out_, client_.protocol);
+Connection::Outcome Connection::process_input(net::ByteBuffer& in, net::ByteBuffer& out) {
+  NowCache clock(server_.keyspace());  // one clock reading per batch
+  ReplyWriter writer(out, client_.protocol);
+  uint64_t executed = 0;
+  Outcome outcome = Outcome::kContinue;
   for (;;) {
     bool auth_required = !client_.authenticated;
-    ParseResult r = parser_.parse(in_.readable_view(), args_, auth_required);
-    if (r.status == ParseStatus::kIncomplete) return true;
-    if (r.status == ParseStatus::kQueryBufferFull) return false;
+    ParseResult r = parser_.parse(in.readable_view(), args_, auth_required);
+    if (r.status == ParseStatus::kIncomplete) break;
+    if (r.status == ParseStatus::kQueryBufferFull) {
+      outcome = Outcome::kClose;
+      break;
+    }
     if (r.status == ParseStatus::kError) {
       writer.error("ERR Protocol error: " + r.error);
-      return false;
+      outcome = Outcome::kClose;
+      break;
     }
     if (!args_.empty()) {
-      client_.last_interaction_ms = server_.now_ms();
       execute_command(server_, client_, args_, writer);
       writer.set_protocol(client_.protocol);  // HELLO may have switched it
+      ++executed;
     }
-    in_.consume(r.consumed);
+    in.consume(r.consumed);
     if (client_.close_after_reply || client_.killed.load(std::memory_order_acquire)) {
-      return false;
+      outcome = Outcome::kClose;
+      break;
     }
-    if (out_.size() >= kFlushThreshold) return true;
+    if (out.size() >= kFlushThreshold) break;
   }
+  if (executed > 0) {
+    client_.last_interaction_ms = server_.now_ms();
+    server_.stats().commands_processed.fetch_add(executed);
+  }
+  return outcome;
 }
 
-bool Connection::drain_inbox() {
+bool Connection::drain_inbox(net::ByteBuffer& out) {
   Inbox& inbox = *client_.inbox;
   std::lock_guard<std::mutex> lock(inbox.mu);
   if (inbox.overflowed) return false;
-  for (auto& m : inbox.messages) out_.append(client_.protocol == 3 ? m->resp3 : m->resp2);
+  for (auto& m : inbox.messages) out.append(client_.protocol == 3 ? m->resp3 : m->resp2);
   inbox.messages.clear();
   inbox.bytes = 0;
   return true;
 }
 
-Task<bool> Connection::flush() {
-  if (out_.empty()) co_return true;
-  size_t n = out_.size();
-  auto writing = stream_.write_all(out_.readable());
-  absl::Status s = co_await writing;
-  server_.stats().net_output_bytes.fetch_add(n, std::memory_order_relaxed);
-  out_.consume(n);
-  if (out_.capacity() > kFlushThreshold * 2) out_.release();
-  co_return s.ok();
+bool Connection::write_now() {
+  net::ByteBuffer& out = tl_output;
+  if (out.empty()) return true;
+  if (out_.empty()) {
+    auto n = stream_.try_write(out.readable());
+    if (!n.ok() && net::errno_of(n.status()) != EAGAIN) {
+      out.consume(out.size());
+      return false;
+    }
+    size_t written = n.ok() ? *n : 0;
+    server_.stats().net_output_bytes.fetch_add(written);
+    out.consume(written);
+  }
+  if (!out.empty()) {  // the socket is full: keep the rest for an awaited write
+    out_.append(out.readable_view());
+    out.consume(out.size());
+  }
+  return true;
 }
 
 Task<void> Connection::run() {
-  Server& server = server_;
   for (;;) {
-    if (client_.killed.load(std::memory_order_acquire) || server.shutting_down()) break;
-    if (!drain_inbox()) break;
+    if (must_stop()) break;
+    if (!drain_inbox(tl_output) || !write_now()) break;
     if (!out_.empty()) {
-      bool ok = co_await flush();
-      if (!ok) co_return;
+      size_t n = out_.size();
+      auto writing = stream_.write_all(out_.readable());
+      absl::Status written = co_await writing;
+      if (!written.ok()) co_return;
+      server_.stats().net_output_bytes.fetch_add(n);
+      out_.consume(n);
+      out_.release();
+      continue;
+    }
+    if (!in_.empty()) {
+      // Left from an earlier batch: complete commands (we stopped to write) or a partial
+      // one. Run what is complete before reading: the client may be waiting for replies.
+      size_t before = in_.size();
+      Outcome o = process_input(in_, tl_output);
+      if (o == Outcome::kClose) {
+        (void)drain_inbox(tl_output);
+        (void)write_now();
+        break;
+      }
+      if (in_.size() != before) continue;
     }
     if (in_.empty()) {
       in_.release();  // idle: hold no input buffer
       auto readable = stream_.readable();
       auto message = client_.inbox->ready.notified();
-      auto stop = server.shutdown_signal().notified();
-      auto woke = co_await select(std::move(readable), std::move(message), std::move(stop));
+      auto woke = co_await select(std::move(readable), std::move(message));
       if (woke.index() != 0) continue;  // a message, a kill or shutdown: loop re-checks
     }
-    auto n = stream_.try_read_buf(in_, kReadChunk);
+    net::ByteBuffer& buf = in_.empty() ? tl_input : in_;
+    auto n = stream_.try_read_buf(buf, kReadChunk);
     if (!n.ok()) {
-      if (net::errno_of(n.status()) == EAGAIN) {
-        if (in_.empty()) continue;  // stale readiness
+      if (net::errno_of(n.status()) != EAGAIN) break;  // reset, etc.
+      if (!in_.empty()) {
         // A partial command is buffered: wait for the rest.
         auto readable = stream_.readable();
         auto message = client_.inbox->ready.notified();
-        auto stop = server.shutdown_signal().notified();
-        (void)co_await select(std::move(readable), std::move(message), std::move(stop));
-        continue;
+        (void)co_await select(std::move(readable), std::move(message));
       }
-      break;  // reset, etc.
+      continue;
     }
     if (*n == 0) break;  // the client closed
-    server.stats().net_input_bytes.fetch_add(*n, std::memory_order_relaxed);
-    bool keep_open = process_input();
-    if (!keep_open) {
-      (void)drain_inbox();
-      (void)co_await flush();
+    server_.stats().net_input_bytes.fetch_add(*n);
+    Outcome o = process_input(buf, tl_output);
+    if (&buf == &tl_input && !tl_input.empty()) {
+      // Keep the unprocessed rest (a partial command, or commands after an early stop).
+      in_.append(tl_input.readable_view());
+      tl_input.consume(tl_input.size());
+    }
+    if (o == Outcome::kClose) {
+      (void)drain_inbox(tl_output);
+      (void)write_now();
       break;
     }
   }
-  // Graceful end: whatever replies are pending go out before the close.
-  if (!out_.empty()) (void)co_await flush();
+  // Graceful end: replies still pending go out before the close.
+  (void)write_now();
+  if (!out_.empty()) {
+    auto writing = stream_.write_all(out_.readable());
+    (void)co_await writing;
+  }
 }
 
 }  // namespace

@@ -8,6 +8,9 @@ namespace {
 // What this thread holds (handlers never suspend with locks held, so thread-local works).
 thread_local const Keyspace* tl_all_locked = nullptr;
 thread_local const std::vector<Shard*>* tl_key_locked = nullptr;
+// NowCache: the keyspace whose clock reading is cached on this thread, and the reading.
+thread_local const Keyspace* tl_now_ks = nullptr;
+thread_local int64_t tl_now_ms = 0;
 
 uint64_t next_rand(uint64_t& s) {
   s ^= s << 13;
@@ -164,6 +167,21 @@ Keyspace::Keyspace(std::function<int64_t()> now_ms) : now_ms_(std::move(now_ms))
   }
 }
 
+int64_t Keyspace::now_ms() const {
+  if (tl_now_ks == this) return tl_now_ms;
+  return now_ms_();
+}
+
+NowCache::NowCache(const Keyspace& ks) : saved_ks_(tl_now_ks), saved_now_(tl_now_ms) {
+  tl_now_ms = ks.now_ms_();
+  tl_now_ks = &ks;
+}
+
+NowCache::~NowCache() {
+  tl_now_ks = saved_ks_;
+  tl_now_ms = saved_now_;
+}
+
 bool Keyspace::held(const Shard& s) const {
   if (tl_all_locked == this) return true;
   if (tl_key_locked == nullptr) return false;
@@ -254,7 +272,7 @@ size_t Keyspace::purge_expired() {
       }
     }
   }
-  expired_keys.fetch_add(deleted, std::memory_order_relaxed);
+  expired_keys.fetch_add(deleted);
   return deleted;
 }
 

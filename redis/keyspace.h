@@ -39,6 +39,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/hash/hash.h"
 #include "redis/entry.h"
+#include "redis/striped_counter.h"
 
 namespace corio::redis {
 
@@ -121,8 +122,9 @@ class Keyspace {
   Keyspace(const Keyspace&) = delete;
   Keyspace& operator=(const Keyspace&) = delete;
 
-  int64_t now_ms() const { return now_ms_(); }
-  uint32_t now_secs() const { return static_cast<uint32_t>(now_ms_() / 1000); }
+  // The clock, or the reading a NowCache on this thread took at the start of the batch.
+  int64_t now_ms() const;
+  uint32_t now_secs() const { return static_cast<uint32_t>(now_ms() / 1000); }
 
   Shard& shard(int db, std::string_view key) {
     return dbs_[db][shard_index(key)];
@@ -165,15 +167,16 @@ class Keyspace {
   void touch_db(int db);
 
   // Statistics.
-  std::atomic<uint64_t> expired_keys{0};
-  std::atomic<uint64_t> keyspace_hits{0};
-  std::atomic<uint64_t> keyspace_misses{0};
+  StripedCounter expired_keys;
+  StripedCounter keyspace_hits;
+  StripedCounter keyspace_misses;
 
   // Lock guards (see the header comment).
   bool held(const Shard& s) const;
 
  private:
   friend class Shard;
+  friend class NowCache;
   friend class KeyLocks;
   friend class AllLocks;
 
@@ -184,6 +187,21 @@ class Keyspace {
   std::atomic<size_t> watched_count_{0};
   std::mutex watch_mu_;
   absl::flat_hash_map<std::pair<int, std::string>, std::vector<DirtyFlag>> watched_;
+};
+
+// Reads the keyspace's clock once for a batch of commands on this thread (Redis caches
+// its clock per event-loop iteration the same way): every now_ms() inside the scope
+// returns that reading. A batch takes microseconds; expiry stays millisecond-exact.
+class NowCache {
+ public:
+  explicit NowCache(const Keyspace& ks);
+  ~NowCache();
+  NowCache(const NowCache&) = delete;
+  NowCache& operator=(const NowCache&) = delete;
+
+ private:
+  const Keyspace* saved_ks_;
+  int64_t saved_now_;
 };
 
 // Locks the shards of `keys` in one database, in shard order (no deadlock with another

@@ -78,7 +78,6 @@ Task<absl::Status> Server::run() {
   while (live_connections_.load(std::memory_order_acquire) > 0 && time::now() < deadline) {
     auto drained = connections_drained_.notified();
     (void)co_await select(std::move(drained), time::sleep(std::chrono::milliseconds(50)));
-    shutdown_notify_.notify_waiters();  // connections that were busy re-check the flag
   }
   listener_.reset();
   co_return absl::OkStatus();
@@ -86,8 +85,14 @@ Task<absl::Status> Server::run() {
 
 void Server::request_shutdown() {
   shutting_down_.store(true, std::memory_order_release);
-  shutdown_notify_.notify_waiters();
-  shutdown_notify_.notify_one();  // the run() loop, if it was not waiting yet
+  shutdown_notify_.notify_one();  // the run() loop (a stored permit if it is not waiting)
+  // Every connection waits on its own inbox: wake them to see the flag.
+  std::vector<std::shared_ptr<Inbox>> inboxes;
+  {
+    std::lock_guard<std::mutex> lock(clients_mu_);
+    for (ClientState* c : clients_) inboxes.push_back(c->inbox);
+  }
+  for (auto& inbox : inboxes) inbox->ready.notify_one();
 }
 
 Task<void> Server::accept_loop() {

@@ -30,6 +30,7 @@
 #include "redis/client_state.h"
 #include "redis/keyspace.h"
 #include "redis/resp_parser.h"
+#include "redis/striped_counter.h"
 #include "runtime/task.h"
 #include "sync/notify.h"
 
@@ -51,12 +52,12 @@ struct ServerConfig {
 
 // Statistics (INFO stats).
 struct ServerStats {
-  std::atomic<uint64_t> connections_received{0};
-  std::atomic<uint64_t> commands_processed{0};
-  std::atomic<uint64_t> rejected_connections{0};
-  std::atomic<uint64_t> net_input_bytes{0};
-  std::atomic<uint64_t> net_output_bytes{0};
-  std::atomic<uint64_t> pubsub_messages{0};
+  StripedCounter connections_received;
+  StripedCounter commands_processed;
+  StripedCounter rejected_connections;
+  StripedCounter net_input_bytes;
+  StripedCounter net_output_bytes;
+  StripedCounter pubsub_messages;
 };
 
 class Server {
@@ -81,8 +82,6 @@ class Server {
   ServerStats& stats() { return stats_; }
   int64_t now_ms() const { return keyspace_.now_ms(); }
   int64_t start_ms() const { return start_ms_; }
-  // Signalled on shutdown: connections waiting for input wake and close.
-  sync::Notify& shutdown_signal() { return shutdown_notify_; }
 
   // Client registry.
   void add_client(ClientState* c);
