@@ -1,5 +1,5 @@
 // //tools:bench: benchmark runner (not a test). Build it optimized:
-//   tools/bazelw run -c opt //tools:bench -- --suite=runtime [--filter=ping,fib] [--reps=5]
+//   tools/bazelw run -c opt //tools:bench -- --suite=runtime|sync [--filter=ping,fib] [--reps=5]
 //   tools/bazelw run -c opt //tools:bench -- --idle=oneshot|pending
 // Prints one JSON line per workload (see tools/bench/harness.h).
 #include <cstdio>
@@ -11,8 +11,9 @@
 #include "absl/strings/str_split.h"
 #include "tools/bench/harness.h"
 #include "tools/bench/runtime_suite.h"
+#include "tools/bench/sync_suite.h"
 
-ABSL_FLAG(std::string, suite, "runtime", "Benchmark suite: runtime.");
+ABSL_FLAG(std::string, suite, "runtime", "Benchmark suite: runtime or sync.");
 ABSL_FLAG(std::string, filter, "", "Comma-separated substrings of workload names to run.");
 ABSL_FLAG(int, reps, 5, "Measured repetitions per workload (after one warm-up).");
 ABSL_FLAG(std::string, idle, "", "Measure RSS per idle task instead: oneshot or pending.");
@@ -32,6 +33,11 @@ int main(int argc, char** argv) {
     corio::bench::run_runtime_suite(options);
     return 0;
   }
-  std::fprintf(stderr, "bench: unknown --suite=%s (available: runtime)\n", options.suite.c_str());
+  if (options.suite == "sync") {
+    corio::bench::run_sync_suite(options);
+    return 0;
+  }
+  std::fprintf(stderr, "bench: unknown --suite=%s (available: runtime, sync)\n",
+               options.suite.c_str());
   return 2;
 }
