@@ -19,6 +19,7 @@
 // one task. A Notify must outlive its Notified futures.
 #pragma once
 
+#include <atomic>
 #include <mutex>
 
 #include "runtime/poll.h"
@@ -51,7 +52,10 @@ class Notified {
   };
 
   Notify* notify_;
-  State state_ = State::kInit;  // guarded by notify_->mu_ once registered
+  // Written under notify_->mu_ once registered. The destructor reads it without the lock:
+  // a notifier that sets kDone has finished with this waiter (it took the waker first).
+  // Ordering: release by that notifier, acquire in the destructor.
+  std::atomic<State> state_{State::kInit};
   Node node_{this};
   Waker waker_;                 // guarded by notify_->mu_
 };

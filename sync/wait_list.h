@@ -70,6 +70,17 @@ class WaitList {
     return node;
   }
 
+  // Removes `node` from whichever list holds it (false if none). For waiters that may
+  // have been moved to another list (see move_all_to) by the time they are cancelled.
+  static bool unlink(WaitNode* node) {
+    return node->list_ != nullptr && node->list_->remove(node);
+  }
+
+  // Moves every node, in order, to the back of `other`. O(n): each node learns its list.
+  void move_all_to(WaitList& other) {
+    while (WaitNode* node = pop_front()) other.push_back(node);
+  }
+
  private:
   WaitNode* head_ = nullptr;
   WaitNode* tail_ = nullptr;
