@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "runtime/runtime.h"
+#include "sync/broadcast.h"
 #include "sync/mpsc.h"
 #include "sync/notify.h"
 #include "sync/oneshot.h"
@@ -31,6 +32,10 @@ constexpr int kOneshots = 1'000'000;
 // No peer figure for these.
 constexpr int kSemaphoreAcquires = 1'000'000;
 constexpr int kNotifyRoundTrips = 200'000;
+constexpr int kFanoutReceivers = 16;
+constexpr size_t kFanoutCapacity = 1'024;
+constexpr int kFanoutBatch = 256;  // the sender waits for every receiver after each batch
+constexpr int kFanoutBatches = 400;
 
 Runtime make_runtime() { return Builder::multi_thread().worker_threads(kWorkers).build(); }
 
@@ -130,6 +135,46 @@ uint64_t notify_ping_pong(Runtime& rt) {
   return kNotifyRoundTrips;
 }
 
+// One sender, 16 receivers; every receiver gets every value. The sender sends a batch of
+// 256 (a quarter of the ring), then waits until every receiver has taken the whole batch,
+// so nobody lags and every value is delivered 16 times.
+uint64_t broadcast_fanout(Runtime& rt) {
+  run_spawned(rt, co_invoke([]() -> Task<void> {
+    auto [tx, rx0] = sync::broadcast::channel<uint64_t>(kFanoutCapacity);
+    std::atomic<int> pending{kFanoutReceivers};
+    sync::Notify batch_done;
+    std::vector<JoinHandle<void>> receivers;
+    for (int r = 0; r < kFanoutReceivers; ++r) {
+      receivers.push_back(spawn(co_invoke([&, rx = tx.subscribe()]() mutable -> Task<void> {
+        uint64_t sum = 0;
+        for (int b = 0; b < kFanoutBatches; ++b) {
+          for (int i = 0; i < kFanoutBatch; ++i) {
+            auto v = co_await rx.recv();
+            if (!v.ok()) std::abort();  // no lag, no close expected
+            sum += *v;
+          }
+          // Ordering: acq_rel; the last receiver's notify follows everyone's receipt.
+          if (pending.fetch_sub(1, std::memory_order_acq_rel) == 1) batch_done.notify_one();
+        }
+        keep(sum);
+      })));
+    }
+    { auto unused = std::move(rx0); }
+    uint64_t v = 0;
+    for (int b = 0; b < kFanoutBatches; ++b) {
+      for (int i = 0; i < kFanoutBatch; ++i) {
+        if (tx.send(v++)) std::abort();
+      }
+      co_await batch_done.notified();
+      // Ordering: relaxed; no receiver counts down again before it has the next batch,
+      // which is sent after this store (the channel orders the two).
+      pending.store(kFanoutReceivers, std::memory_order_relaxed);
+    }
+    for (auto& h : receivers) (void)co_await h;
+  }));
+  return uint64_t{kFanoutBatches} * kFanoutBatch * kFanoutReceivers;
+}
+
 }  // namespace
 
 void run_sync_suite(const Options& options) {
@@ -143,6 +188,7 @@ void run_sync_suite(const Options& options) {
   workload("oneshot_roundtrip", "oneshots", oneshot_roundtrip);
   workload("semaphore_uncontended", "acquires", semaphore_uncontended);
   workload("notify_ping_pong", "round_trips", notify_ping_pong);
+  workload("broadcast_fanout", "deliveries", broadcast_fanout);
 }
 
 }  // namespace corio::bench
