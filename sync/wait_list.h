@@ -20,6 +20,8 @@ class WaitNode {
   WaitNode& operator=(const WaitNode&) = delete;
 
   bool is_linked() const { return list_ != nullptr; }
+  // The node after this one in its list (null at the tail). Under the list owner's lock.
+  WaitNode* next_in_list() const { return next_; }
 
  private:
   friend class WaitList;
