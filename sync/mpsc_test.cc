@@ -300,6 +300,56 @@ TEST(MpscTest, CloseFailsWaitingSendersWhileTheReceiverDrains) {
   EXPECT_TRUE(p.take().has_value());  // SendError
 }
 
+TEST(MpscTest, CancelledReserveLeavesNoSlotTaken) {
+  auto [tx, rx] = mpsc::channel<int>(1);
+  NullContext c;
+  EXPECT_FALSE(tx.try_send(1).has_value());
+  {
+    auto waiting = tx.reserve();
+    EXPECT_TRUE(waiting.poll(c.cx).is_pending());
+    EXPECT_EQ(*rx.try_recv(), 1);  // the freed slot is granted to `waiting`
+  }                                // cancelled before it saw the grant
+  EXPECT_EQ(tx.capacity(), 1u);
+  EXPECT_FALSE(tx.try_send(2).has_value());
+}
+
+TEST(MpscTest, CancelledClosedFutureIsUnlinked) {
+  auto [tx, rx] = mpsc::channel<int>(1);
+  NullContext c;
+  {
+    auto closed = tx.closed();
+    EXPECT_TRUE(closed.poll(c.cx).is_pending());
+  }
+  rx.close();  // must not touch the destroyed waiter
+  auto closed = tx.closed();
+  EXPECT_TRUE(closed.poll(c.cx).is_ready());
+}
+
+// A receiver whose values are always ready still yields after its budget, so another
+// task on the same (single) thread gets to run.
+TEST(MpscTest, RecvHonoursTheCoopBudget) {
+  Runtime rt = Builder::current_thread().build();
+  auto r = rt.block_on_for(co_invoke([]() -> Task<int> {
+    auto [tx, rx] = mpsc::unbounded_channel<int>();
+    for (int i = 0; i < 1000; ++i) (void)tx.send(i);
+    std::atomic<bool> other_ran{false};
+    auto other = spawn(co_invoke([&]() -> Task<void> {
+      other_ran = true;
+      co_return;
+    }));
+    int received_before_other = 0;
+    for (int i = 0; i < 1000; ++i) {
+      (void)co_await rx.recv();
+      if (!other_ran) ++received_before_other;
+    }
+    (void)co_await other;
+    co_return received_before_other;
+  }), seconds(30));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_LT(*r, 1000);
+  EXPECT_LE(*r, coop::kTaskBudget);
+}
+
 TEST(MpscTest, CapacityIsExactEvenWhenTheRingIsRoundedUp) {
   auto [tx, rx] = mpsc::channel<int>(5);  // 8 slots, 5 permits
   for (int i = 0; i < 5; ++i) EXPECT_FALSE(tx.try_send(i).has_value());
