@@ -316,9 +316,16 @@ TEST(SemaphoreTest, StressNeverOversubscribesAndLosesNoPermit) {
           auto a = sem.acquire(n);
           auto p = co_await a;
           if (!p.ok()) co_return;
-          if (in_use.fetch_add(n) + n > kCapacity) oversubscribed = true;
+          // Counted out by a destructor: the task may be aborted at the yield below.
+          struct InUse {
+            InUse(std::atomic<int64_t>* c, size_t n, std::atomic<bool>* over) : c(c), n(n) {
+              if (c->fetch_add(n) + static_cast<int64_t>(n) > int64_t{kCapacity}) *over = true;
+            }
+            ~InUse() { c->fetch_sub(n); }
+            std::atomic<int64_t>* c;
+            size_t n;
+          } counted(&in_use, n, &oversubscribed);
           co_await yield_now();
-          in_use.fetch_sub(n);
         }
         completed.fetch_add(1);
       })));
