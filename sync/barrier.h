@@ -11,7 +11,9 @@
 //   (generations). Barrier(0) behaves as Barrier(1).
 //
 // Cancellation: destroying a wait() that has arrived but not been released withdraws its
-// arrival (the generation then needs one more). A wait() already released is unaffected.
+// arrival (the generation then needs one more). A wait() that was released but destroyed
+// before it was polled again counted in its generation, which went on without it; its
+// task just never learns it (nothing can be handed back, unlike a permit).
 // (Tokio's Barrier keeps a cancelled arrival counted; withdrawing is what lets a waiter
 // give up with a timeout without releasing the others early.)
 //
