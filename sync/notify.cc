@@ -9,35 +9,56 @@ Notified* Notify::waiter_of(WaitNode* node) {
 }
 
 Poll<void> Notified::poll(Context& cx) {
-  // Ordering: acquire pairs with notify_waiters' release store of kDone.
-  if (state_.load(std::memory_order_acquire) == State::kDone) return Ready();
-  std::lock_guard<std::mutex> lock(notify_->mu_);
-  switch (state_.load(std::memory_order_relaxed)) {
-    case State::kInit:
-      if (notify_->permit_) {
-        notify_->permit_ = false;
-        state_.store(State::kDone, std::memory_order_relaxed);
-        return Ready();
-      }
-      waker_ = cx.waker();
-      notify_->waiters_.push_back(&node_);
-      state_.store(State::kWaiting, std::memory_order_relaxed);
-      return kPending;
-    case State::kWaiting:
-      if (!waker_.will_wake(cx.waker())) waker_ = cx.waker();
-      return kPending;
-    case State::kNotified:
+  // Ordering: acquire pairs with the notifier's release store of kNotified/kDone.
+  State st = state_.load(std::memory_order_acquire);
+  if (st == State::kNotified || st == State::kDone) {
+    state_.store(State::kDone, std::memory_order_relaxed);  // only we touch it now
+    return Ready();
+  }
+  if (st == State::kInit) {
+    if (notify_->take_permit()) {
       state_.store(State::kDone, std::memory_order_relaxed);
       return Ready();
-    case State::kDone:
-      return Ready();
+    }
+    std::lock_guard<std::mutex> lock(notify_->mu_);
+    // Enter WAITING unless a permit showed up meanwhile.
+    uint32_t s = notify_->state_.load(std::memory_order_relaxed);
+    for (;;) {
+      if (s == Notify::kWaiting) break;
+      if (s == Notify::kNotified) {
+        // Ordering: acquire, as in take_permit().
+        if (notify_->state_.compare_exchange_weak(s, Notify::kEmpty, std::memory_order_acquire,
+                                                  std::memory_order_relaxed)) {
+          state_.store(State::kDone, std::memory_order_relaxed);
+          return Ready();
+        }
+        continue;
+      }
+      // kEmpty. Ordering: relaxed; the list is guarded by mu_, and a concurrent
+      // store_permit CAS on the same word is ordered by the modification order.
+      if (notify_->state_.compare_exchange_weak(s, Notify::kWaiting, std::memory_order_relaxed,
+                                                std::memory_order_relaxed)) {
+        break;
+      }
+    }
+    waker_ = cx.waker();
+    notify_->waiters_.push_back(&node_);
+    state_.store(State::kWaiting, std::memory_order_relaxed);
+    return kPending;
   }
-  return kPending;
+  // kWaiting: refresh the waker unless we were picked meanwhile.
+  std::lock_guard<std::mutex> lock(notify_->mu_);
+  if (state_.load(std::memory_order_relaxed) == State::kWaiting) {
+    if (!waker_.will_wake(cx.waker())) waker_ = cx.waker();
+    return kPending;
+  }
+  state_.store(State::kDone, std::memory_order_relaxed);
+  return Ready();
 }
 
 Notified::~Notified() {
-  // Ordering: acquire pairs with notify_waiters' release store of kDone, after which the
-  // notifier no longer touches this waiter.
+  // Ordering: acquire pairs with the notifier's release store; after kDone it no longer
+  // touches this waiter.
   State s = state_.load(std::memory_order_acquire);
   if (s == State::kInit || s == State::kDone) return;
   Waker to_wake;
@@ -47,6 +68,11 @@ Notified::~Notified() {
     if (s == State::kWaiting) {
       // Possibly from the private list of a notify_waiters() in progress.
       WaitList::unlink(&node_);
+      if (notify_->waiters_.empty() &&
+          notify_->state_.load(std::memory_order_relaxed) == Notify::kWaiting) {
+        // Ordering: relaxed; WAITING only changes under mu_.
+        notify_->state_.store(Notify::kEmpty, std::memory_order_relaxed);
+      }
     } else if (s == State::kNotified) {
       // We were handed a notify_one() we never observed: pass it on.
       to_wake = notify_->notify_one_locked();
@@ -56,20 +82,45 @@ Notified::~Notified() {
   to_wake.wake();
 }
 
+bool Notify::take_permit() {
+  uint32_t s = kNotified;
+  // Ordering: acquire pairs with store_permit()'s release.
+  return state_.compare_exchange_strong(s, kEmpty, std::memory_order_acquire,
+                                        std::memory_order_relaxed);
+}
+
+bool Notify::store_permit(uint32_t s) {
+  while (s != kWaiting) {
+    // kEmpty or kNotified -> kNotified (a CAS even when already set, so the consumer
+    // synchronizes with the latest notifier). Ordering: release pairs with take_permit().
+    if (state_.compare_exchange_weak(s, kNotified, std::memory_order_release,
+                                     std::memory_order_relaxed)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 Waker Notify::notify_one_locked() {
-  WaitNode* node = waiters_.pop_front();
-  if (node == nullptr) {
-    permit_ = true;
+  uint32_t s = state_.load(std::memory_order_relaxed);
+  if (s != kWaiting) {
+    // Nobody waits, and WAITING cannot appear while we hold mu_.
+    (void)store_permit(s);
     return Waker();
   }
+  WaitNode* node = waiters_.pop_front();
+  if (waiters_.empty()) state_.store(kEmpty, std::memory_order_relaxed);  // under mu_
   Notified* waiter = waiter_of(node);
-  // kNotified keeps the waiter's destructor on the locked path, so the order of these two
-  // lines does not matter.
-  waiter->state_.store(Notified::State::kNotified, std::memory_order_relaxed);
-  return std::move(waiter->waker_);
+  Waker w = std::move(waiter->waker_);
+  // Ordering: release pairs with poll()'s acquire; the waiter may complete and vanish
+  // without the lock once it sees this, so it comes last.
+  waiter->state_.store(Notified::State::kNotified, std::memory_order_release);
+  return w;
 }
 
 void Notify::notify_one() {
+  if (store_permit(state_.load(std::memory_order_relaxed))) return;
+  // Someone waits (store_permit gives up when it sees WAITING).
   Waker to_wake;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -87,6 +138,7 @@ void Notify::notify_waiters() {
   // itself from this list; one registering meanwhile goes to waiters_ and is left alone.
   WaitList current;
   waiters_.move_all_to(current);
+  state_.store(kEmpty, std::memory_order_relaxed);  // WAITING only changes under mu_
   for (;;) {
     while (!batch.full()) {
       WaitNode* node = current.pop_front();
