@@ -99,7 +99,7 @@ TEST(BarrierTest, ReleasedWaiterDestroyedUnpolledDoesNotAffectTheNextGeneration)
 TEST(BarrierTest, StressOneLeaderPerGenerationWithWithdrawals) {
   Runtime rt = Builder::multi_thread().worker_threads(2).build();
   constexpr int kTasks = 16;
-  constexpr int kGenerations = 200;
+  constexpr int kGenerations = 1000;
   Barrier b(kTasks);
   std::atomic<int> leaders{0};
   std::atomic<int> arrived{0};

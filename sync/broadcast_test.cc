@@ -136,7 +136,7 @@ TEST(BroadcastTest, InvalidCapacityThrows) {
 }
 
 constexpr int kSenders = 2;
-constexpr int kPerSender = 4000;
+constexpr int kPerSender = 15000;
 constexpr int kReceivers = 5;
 
 // Two senders and several receivers on two workers, a small ring so that receivers lag.

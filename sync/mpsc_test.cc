@@ -461,7 +461,7 @@ template <bool kBounded>
 void StressNoLostOrDuplicatedValues() {
   Runtime rt = Builder::multi_thread().worker_threads(2).build();
   constexpr int kProducers = 4;
-  constexpr int kPerProducer = 3000;
+  constexpr int kPerProducer = 15000;
   constexpr int kTotal = kProducers * kPerProducer;
   std::vector<std::atomic<int>> sent(kTotal), received(kTotal);
   std::atomic<int> order_violations{0};
@@ -520,7 +520,7 @@ void StressNoLostOrDuplicatedValues() {
       });
     };
     // Consumers that are aborted at arbitrary points and replaced.
-    for (int round = 0; round < 20; ++round) {
+    for (int round = 0; round < 60; ++round) {
       auto consumer = spawn(consume(-1));
       for (int y = 0; y < round % 4 + 1; ++y) co_await yield_now();
       consumer.abort();

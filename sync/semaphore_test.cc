@@ -282,7 +282,7 @@ TEST(SemaphoreTest, StressNeverOversubscribesAndLosesNoPermit) {
   Runtime rt = Builder::multi_thread().worker_threads(2).build();
   constexpr size_t kCapacity = 5;
   constexpr int kTasks = 40;
-  constexpr int kRounds = 200;
+  constexpr int kRounds = 1000;
   Semaphore sem(kCapacity);
   std::atomic<int64_t> in_use{0};
   std::atomic<bool> oversubscribed{false};

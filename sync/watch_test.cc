@@ -173,7 +173,7 @@ TEST(WatchTest, CancelledChangedMarksNothingSeen) {
 // sequence and always end on the last value; a receiver task is aborted and replaced.
 TEST(WatchTest, StressReceiversSeeMonotonicValuesAndTheLastOne) {
   Runtime rt = Builder::multi_thread().worker_threads(2).build();
-  constexpr int kSends = 5000;
+  constexpr int kSends = 20000;
   std::atomic<int> violations{0};
   auto r = rt.block_on_for(co_invoke([&]() -> Task<int> {
     auto [tx, rx] = watch::channel<int>(0);
