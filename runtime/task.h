@@ -346,9 +346,15 @@ namespace corio {
 // `[&]() -> Task<void> { ... }()` is a trap: the coroutine refers to its captures through
 // the closure object, which is a temporary destroyed at the end of the statement, while
 // the lazy Task runs later. co_invoke([&]() -> Task<void> { ... }) is the safe spelling.
+//
+// The lambda lives in a local of the coroutine, not only in its parameter, so that its
+// captures are destroyed as soon as the Task completes. Parameters live as long as the
+// frame, and a spawned task's frame lives until its JoinHandle takes the output: a
+// captured channel Sender would otherwise keep the channel open after the task finished.
 template <typename F>
 auto co_invoke(F f) -> std::invoke_result_t<F&> {
-  co_return co_await f();
+  F body(std::move(f));
+  co_return co_await body();
 }
 
 }  // namespace corio

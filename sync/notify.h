@@ -17,8 +17,17 @@
 //
 // Thread-safety: every method may be called from any thread. A Notified future belongs to
 // one task. A Notify must outlive its Notified futures.
+//
+// Implementation: a state word says EMPTY, NOTIFIED (the stored permit) or WAITING (the
+// intrusive wait list is non-empty). Storing or consuming the permit is one CAS without
+// the lock; WAITING is entered and left only under the mutex, which guards the list.
+// A waiter picked by notify_one() learns it from its own atomic state, so the poll that
+// completes it takes no lock either. notify_waiters() always takes the lock: it must
+// order itself after registrations that happened before it (the wait-then-recheck
+// pattern of watch and closed() futures relies on that).
 #pragma once
 
+#include <atomic>
 #include <mutex>
 
 #include "runtime/poll.h"
@@ -51,7 +60,11 @@ class Notified {
   };
 
   Notify* notify_;
-  State state_ = State::kInit;  // guarded by notify_->mu_ once registered
+  // Written under notify_->mu_ while registered (by the owner after that). poll() and the
+  // destructor read it without the lock: a notifier that sets kNotified or kDone has
+  // finished with this waiter (it took the waker first).
+  // Ordering: release by that notifier, acquire by poll() and the destructor.
+  std::atomic<State> state_{State::kInit};
   Node node_{this};
   Waker waker_;                 // guarded by notify_->mu_
 };
@@ -71,11 +84,24 @@ class Notify {
   // Picks the first waiter and marks it notified, or stores the permit. Returns the waker
   // to wake after unlocking. Requires mu_.
   Waker notify_one_locked();
+  // Stores the permit, starting from the state `seen`; false (nothing done) once the
+  // state is WAITING. Needs no lock.
+  [[nodiscard]] bool store_permit(uint32_t seen);
+  // Consumes the permit if there is one.
+  bool take_permit();
   static Notified* waiter_of(WaitNode* node);
 
+  // The state word. kWaiting is set and cleared only under mu_ (and then waiters_ is
+  // non-empty); kEmpty <-> kNotified may flip by CAS without it.
+  static constexpr uint32_t kEmpty = 0;
+  static constexpr uint32_t kNotified = 1;
+  static constexpr uint32_t kWaiting = 2;
+
   std::mutex mu_;
-  WaitList waiters_;     // guarded by mu_: Notified::node_ of registered waiters
-  bool permit_ = false;  // guarded by mu_
+  WaitList waiters_;  // guarded by mu_: Notified::node_ of registered waiters
+  // Ordering: acq_rel CASes, so whoever consumes the permit sees what the notifier did
+  // before storing it.
+  std::atomic<uint32_t> state_{kEmpty};
 };
 
 }  // namespace corio::sync

@@ -10,7 +10,10 @@
 //   destroyed without sending. try_recv() never waits: UnavailableError while empty.
 // - Sender::closed() completes when the Receiver is destroyed (lets a producer stop early).
 //
-// Implementation: one allocation shared by both ends, one state word. The value slot is
+// Implementation: one allocation shared by both ends, one state word. A send to a receiver
+// that is not waiting yet sets VALUE and TX_GONE with one CAS, and a receiver that has seen
+// TX_GONE frees the block without another RMW: one locked instruction per round trip on
+// that path. The value slot is
 // written by the sender before it sets VALUE (release) and read by the receiver after it
 // sees VALUE (acquire); each waker slot belongs to its owner while its *_WAKER bit is clear
 // and is only read by the other side while it is set.
@@ -49,10 +52,28 @@ class Shared {
   static constexpr uint32_t kValue = 1 << 2;    // value_ written
   static constexpr uint32_t kTxGone = 1 << 3;   // Sender destroyed
   static constexpr uint32_t kRxGone = 1 << 4;   // Receiver destroyed
+  static constexpr uint32_t kTxWaking = 1 << 5; // Sender left and is still waking rx_waker_
+  static constexpr uint32_t kRxWaking = 1 << 6; // Receiver left and is still waking tx_waker_
 
-  std::optional<SendError<T>> send(T value) {
-    if (state_.load(std::memory_order_acquire) & kRxGone) return SendError<T>{std::move(value)};
+  // Sends and gives up the sender's interest (drop_sender) in one go.
+  std::optional<SendError<T>> send_and_drop(T value) {
+    uint32_t s = state_.load(std::memory_order_acquire);
+    if (s & kRxGone) {
+      SendError<T> back{std::move(value)};
+      drop_sender();
+      return back;
+    }
     value_.emplace(std::move(value));
+    if ((s & kRxWaker) == 0) {
+      // Nobody to wake: publish the value and leave with one RMW. After it the receiver
+      // may free the block at any moment, so this path must not touch it again.
+      // Ordering: release publishes value_ to the receiver's acquire of kValue.
+      if (state_.compare_exchange_strong(s, s | kValue | kTxGone, std::memory_order_acq_rel,
+                                         std::memory_order_acquire)) {
+        return std::nullopt;
+      }
+      // The receiver registered a waker or left meanwhile: take the general path.
+    }
     // Ordering: release publishes value_ to the receiver's acquire of kValue; acquire so
     // we see the receiver's waker if kRxWaker is set.
     uint32_t prev = state_.fetch_or(kValue, std::memory_order_acq_rel);
@@ -60,9 +81,11 @@ class Shared {
       // The receiver left between our check and the store: take the value back.
       SendError<T> back{std::move(*value_)};
       value_.reset();
+      drop_sender();
       return back;
     }
     if (prev & kRxWaker) rx_waker_.wake_by_ref();
+    drop_sender();
     return std::nullopt;
   }
 
@@ -102,21 +125,62 @@ class Shared {
 
   bool is_closed() const { return state_.load(std::memory_order_acquire) & kRxGone; }
 
-  // Each end calls its drop once; the second one frees the block.
+  // Each end calls its drop once; whichever leaves last frees the block. An end that
+  // must wake the other one after announcing its exit (the peer could see the exit, leave
+  // and free the block while we still touch its waker) also sets its *_WAKING bit, and
+  // the peer leaves the freeing to it.
   void drop_sender() {
-    uint32_t prev = state_.fetch_or(kTxGone, std::memory_order_acq_rel);
-    if ((prev & (kRxWaker | kValue)) == kRxWaker) rx_waker_.wake_by_ref();
-    if (prev & kRxGone) delete this;
+    uint32_t s = state_.load(std::memory_order_relaxed);
+    bool wake;
+    for (;;) {
+      // A receiver waiting for a value that will never come must learn we are gone.
+      wake = (s & (kRxWaker | kValue | kRxGone)) == kRxWaker;
+      uint32_t next = s | kTxGone | (wake ? kTxWaking : 0);
+      // Ordering: acq_rel; release hands our writes to whoever frees the block, acquire
+      // sees the receiver's waker and, if we free it, everything the receiver did.
+      if (state_.compare_exchange_weak(s, next, std::memory_order_acq_rel,
+                                       std::memory_order_relaxed)) {
+        break;
+      }
+    }
+    if (wake) {
+      rx_waker_.wake_by_ref();
+      // Ordering: acq_rel, as above.
+      s = state_.fetch_and(~kTxWaking, std::memory_order_acq_rel) & ~kTxWaking;
+    }
+    if ((s & kRxGone) && !(s & kRxWaking)) delete this;
   }
   void drop_receiver() {
-    uint32_t prev = state_.fetch_or(kRxGone, std::memory_order_acq_rel);
-    if ((prev & kTxWaker) && !(prev & kTxGone)) tx_waker_.wake_by_ref();
-    if (prev & kTxGone) delete this;
+    if (tx_gone_seen_) {
+      // We saw kTxGone without kTxWaking (acquire): the sender touches the block no more,
+      // so free it without an RMW.
+      delete this;
+      return;
+    }
+    uint32_t s = state_.load(std::memory_order_relaxed);
+    bool wake;
+    for (;;) {
+      // A sender waiting in closed() must learn we are gone.
+      wake = (s & (kTxWaker | kTxGone)) == kTxWaker;
+      uint32_t next = s | kRxGone | (wake ? kRxWaking : 0);
+      // Ordering: acq_rel, as in drop_sender.
+      if (state_.compare_exchange_weak(s, next, std::memory_order_acq_rel,
+                                       std::memory_order_relaxed)) {
+        break;
+      }
+    }
+    if (wake) {
+      tx_waker_.wake_by_ref();
+      // Ordering: acq_rel, as in drop_sender.
+      s = state_.fetch_and(~kRxWaking, std::memory_order_acq_rel) & ~kRxWaking;
+    }
+    if ((s & kTxGone) && !(s & kTxWaking)) delete this;
   }
 
  private:
   // The receiver's outcome if there is one: the value (taken once), or closed.
   std::optional<absl::StatusOr<T>> ready_result(uint32_t s) {
+    if ((s & (kTxGone | kTxWaking)) == kTxGone) tx_gone_seen_ = true;
     if (s & kValue) {
       if (!value_) return absl::StatusOr<T>(absl::FailedPreconditionError("oneshot: value already taken"));
       absl::StatusOr<T> v(std::move(*value_));
@@ -131,6 +195,7 @@ class Shared {
   std::optional<T> value_;
   Waker rx_waker_;
   Waker tx_waker_;
+  bool tx_gone_seen_ = false;  // receiver-owned: it loaded a state with kTxGone
 };
 
 }  // namespace internal
@@ -155,9 +220,7 @@ class Sender {
   // Consumes the sender. nullopt: sent. Otherwise the receiver is gone; the value is back.
   std::optional<SendError<T>> send(T value) {
     if (shared_ == nullptr) return SendError<T>{std::move(value)};
-    auto r = shared_->send(std::move(value));
-    reset();
-    return r;
+    return std::exchange(shared_, nullptr)->send_and_drop(std::move(value));
   }
   bool is_closed() const { return shared_ == nullptr || shared_->is_closed(); }
 

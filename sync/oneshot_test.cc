@@ -107,6 +107,41 @@ TEST(OneshotTest, RoundTripsAcrossThreadsUnderStress) {
   EXPECT_EQ(*r, static_cast<long>(kRounds) * (kRounds - 1) / 2);
 }
 
+// Each end announces its exit and then wakes the other; the other may see the exit, leave
+// and free the block meanwhile. Under ASAN this catches a waker touched after the free.
+TEST(OneshotTest, DropsRacingWithTheOtherEndsWakeUnderStress) {
+  Runtime rt = Builder::multi_thread().worker_threads(2).build();
+  constexpr int kRounds = 5000;
+  auto r = rt.block_on_for(co_invoke([]() -> Task<int> {
+    int cancelled = 0;
+    for (int i = 0; i < kRounds; ++i) {
+      auto [tx, rx] = oneshot::channel<int>();
+      if (i % 2 == 0) {
+        // The receiver waits; the sender is dropped unsent.
+        auto h = spawn(co_invoke([rx = std::move(rx)]() mutable -> Task<bool> {
+          auto v = co_await rx;
+          co_return absl::IsCancelled(v.status());
+        }));
+        if (i % 4 == 0) co_await yield_now();
+        { auto gone = std::move(tx); }
+        cancelled += *co_await h ? 1 : 0;
+      } else {
+        // The sender waits in closed(); the receiver is dropped.
+        auto h = spawn(co_invoke([tx = std::move(tx)]() mutable -> Task<bool> {
+          co_await tx.closed();
+          co_return tx.is_closed();
+        }));
+        if (i % 4 == 1) co_await yield_now();
+        { auto gone = std::move(rx); }
+        cancelled += *co_await h ? 1 : 0;
+      }
+    }
+    co_return cancelled;
+  }), seconds(60));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(*r, kRounds);
+}
+
 TEST(OneshotTest, SenderOnForeignThread) {
   Runtime rt = Builder::multi_thread().worker_threads(2).build();
   auto [tx, rx] = oneshot::channel<int>();

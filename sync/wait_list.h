@@ -20,6 +20,8 @@ class WaitNode {
   WaitNode& operator=(const WaitNode&) = delete;
 
   bool is_linked() const { return list_ != nullptr; }
+  // The node after this one in its list (null at the tail). Under the list owner's lock.
+  WaitNode* next_in_list() const { return next_; }
 
  private:
   friend class WaitList;
@@ -68,6 +70,17 @@ class WaitList {
     WaitNode* node = head_;
     if (node != nullptr) remove(node);
     return node;
+  }
+
+  // Removes `node` from whichever list holds it (false if none). For waiters that may
+  // have been moved to another list (see move_all_to) by the time they are cancelled.
+  static bool unlink(WaitNode* node) {
+    return node->list_ != nullptr && node->list_->remove(node);
+  }
+
+  // Moves every node, in order, to the back of `other`. O(n): each node learns its list.
+  void move_all_to(WaitList& other) {
+    while (WaitNode* node = pop_front()) other.push_back(node);
   }
 
  private:

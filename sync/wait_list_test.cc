@@ -40,5 +40,20 @@ TEST(WaitListTest, RemovingANodeOfAnotherListIsANoOp) {
   EXPECT_FALSE(a.remove(&n));  // twice: harmless
 }
 
+TEST(WaitListTest, MoveAllToKeepsOrderAndUnlinkFindsTheNewList) {
+  WaitList a, b;
+  std::vector<WaitNode> nodes(4);
+  b.push_back(&nodes[0]);
+  for (size_t i = 1; i < nodes.size(); ++i) a.push_back(&nodes[i]);
+  a.move_all_to(b);
+  EXPECT_TRUE(a.empty());
+  EXPECT_EQ(b.size(), 4u);
+  EXPECT_TRUE(WaitList::unlink(&nodes[2]));
+  EXPECT_FALSE(WaitList::unlink(&nodes[2]));
+  EXPECT_EQ(b.pop_front(), &nodes[0]);
+  EXPECT_EQ(b.pop_front(), &nodes[1]);
+  EXPECT_EQ(b.pop_front(), &nodes[3]);
+}
+
 }  // namespace
 }  // namespace corio::sync

@@ -1,5 +1,5 @@
 // //tools:bench: benchmark runner (not a test). Build it optimized:
-//   tools/bazelw run -c opt //tools:bench -- --suite=runtime [--filter=ping,fib] [--reps=5]
+//   tools/bazelw run -c opt //tools:bench -- --suite=runtime|sync [--filter=ping,fib] [--reps=5]
 //   tools/bazelw run -c opt //tools:bench -- --idle=oneshot|pending
 // Prints one JSON line per workload (see tools/bench/harness.h).
 #include <cstdio>
@@ -12,9 +12,10 @@
 #include "tools/bench/harness.h"
 #include "tools/bench/net_suite.h"
 #include "tools/bench/runtime_suite.h"
+#include "tools/bench/sync_suite.h"
 #include "tools/bench/time_suite.h"
 
-ABSL_FLAG(std::string, suite, "runtime", "Benchmark suite: runtime, time, net.");
+ABSL_FLAG(std::string, suite, "runtime", "Benchmark suite: runtime, time, net, sync.");
 ABSL_FLAG(std::string, filter, "", "Comma-separated substrings of workload names to run.");
 ABSL_FLAG(int, reps, 5, "Measured repetitions per workload (after one warm-up).");
 ABSL_FLAG(std::string, idle, "", "Measure RSS per idle task instead: oneshot or pending.");
@@ -42,7 +43,11 @@ int main(int argc, char** argv) {
     corio::bench::run_net_suite(options);
     return 0;
   }
-  std::fprintf(stderr, "bench: unknown --suite=%s (available: runtime, time, net)\n",
+  if (options.suite == "sync") {
+    corio::bench::run_sync_suite(options);
+    return 0;
+  }
+  std::fprintf(stderr, "bench: unknown --suite=%s (available: runtime, time, net, sync)\n",
                options.suite.c_str());
   return 2;
 }
