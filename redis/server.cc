@@ -42,7 +42,10 @@ std::string encode_message(int protocol, std::initializer_list<std::string_view>
 }  // namespace
 
 Server::Server(ServerConfig config)
-    : config_(std::move(config)), keyspace_(runtime_unix_ms()), start_ms_(keyspace_.now_ms()) {
+    : config_(std::move(config)),
+      keyspace_(runtime_unix_ms()),
+      start_ms_(keyspace_.now_ms()),
+      connection_permits_(std::make_shared<sync::Semaphore>(config_.maxclients)) {
   keyspace_.set_on_first_expiry([this] { expiry_notify_.notify_one(); });
 }
 
@@ -100,13 +103,8 @@ Task<void> Server::accept_loop() {
     auto conn = co_await listener_->accept_with_backoff();
     if (!conn.ok()) continue;
     stats_.connections_received.fetch_add(1, std::memory_order_relaxed);
-    size_t limit;
-    {
-      std::lock_guard<std::mutex> lock(config_mu_);
-      limit = config_.maxclients;
-    }
-    if (live_connections_.fetch_add(1, std::memory_order_acq_rel) >= limit) {
-      live_connections_.fetch_sub(1, std::memory_order_acq_rel);
+    auto permit = sync::Semaphore::try_acquire_owned(connection_permits_);
+    if (!permit.ok()) {
       stats_.rejected_connections.fetch_add(1, std::memory_order_relaxed);
       spawn(co_invoke([stream = std::move(conn->stream)]() mutable -> Task<void> {
         auto writing = stream.write_all("-ERR max number of clients reached\r\n");
@@ -114,15 +112,33 @@ Task<void> Server::accept_loop() {
       }));
       continue;
     }
-    spawn(co_invoke([this, stream = std::move(conn->stream), peer = conn->peer]() mutable
-                    -> Task<void> {
+    live_connections_.fetch_add(1, std::memory_order_acq_rel);
+    spawn(co_invoke([this, stream = std::move(conn->stream), peer = conn->peer,
+                     permit = *std::move(permit)]() mutable -> Task<void> {
       auto serving = serve_connection(*this, std::move(stream), peer);
       co_await serving;
+      { auto released = std::move(permit); }  // the client's slot is free again
       if (live_connections_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
         connections_drained_.notify_one();
       }
     }));
   }
+}
+
+void Server::set_maxclients(size_t n) {
+  size_t old = config_.maxclients;
+  config_.maxclients = n;
+  if (n > old) {
+    connection_permits_->add_permits(n - old);
+    return;
+  }
+  // Lower: take the difference out of circulation as permits come back (forgotten, so
+  // they never return).
+  auto take = sync::Semaphore::acquire_owned(connection_permits_, old - n);
+  spawn(co_invoke([take = std::move(take)]() mutable -> Task<void> {
+    auto permit = co_await take;
+    if (permit.ok()) permit->forget();
+  }));
 }
 
 Task<void> Server::purge_loop() {

@@ -33,6 +33,7 @@
 #include "redis/striped_counter.h"
 #include "runtime/task.h"
 #include "sync/notify.h"
+#include "sync/semaphore.h"
 
 namespace corio::redis {
 
@@ -113,6 +114,8 @@ class Server {
     return n;
   }
   uint64_t next_client_id() { return next_client_id_.fetch_add(1) + 1; }
+  // CONFIG SET maxclients: resizes the connection semaphore (requires config_mu held).
+  void set_maxclients(size_t n);
 
   // Pub/sub.
   void subscribe(ClientState* c, const std::string& channel);
@@ -144,6 +147,8 @@ class Server {
   std::vector<ClientState*> clients_;  // guarded by clients_mu_
   std::atomic<uint64_t> next_client_id_{0};
   std::atomic<size_t> live_connections_{0};
+  // One permit per connected client (maxclients); a connection holds its permit for life.
+  std::shared_ptr<sync::Semaphore> connection_permits_;
   sync::Notify connections_drained_;
 
   std::mutex pubsub_mu_;

@@ -129,7 +129,7 @@ const std::vector<ConfigParam>& config_params() {
        [](Server& s, std::string_view v) {
          int64_t n;
          if (!parse_i64(v, n) || n < 1) return false;
-         s.config().maxclients = static_cast<size_t>(n);
+         s.set_maxclients(static_cast<size_t>(n));
          return true;
        }},
       {"requirepass", [](Server& s) { return s.config().requirepass; },
