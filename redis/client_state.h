@@ -31,7 +31,7 @@ struct PubMessage {
 // too slow to keep up is disconnected past a limit, as Redis's pubsub output buffer limit).
 struct Inbox {
   std::mutex mu;
-  std::deque<std::shared_ptr<const PubMessage>> messages;  // guarded by mu
+  std::vector<std::shared_ptr<const PubMessage>> messages;  // guarded by mu (no allocation while empty)
   size_t bytes = 0;                                        // guarded by mu
   bool overflowed = false;                                 // guarded by mu
   sync::Notify ready;  // a message arrived, or the client was killed
