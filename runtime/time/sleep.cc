@@ -35,7 +35,7 @@ Poll<void> Sleep::poll(Context& cx) {
     // A reset(later) can race with the driver firing the old deadline; the clock decides.
   }
   if (driver_->now() >= deadline_ ||
-      !driver_->register_timer(&timer_, driver_->deadline_to_tick(deadline_), cx.waker())) {
+      !driver_->register_timer(&timer_, deadline_, cx.waker())) {
     completed_ = true;
     return Ready();
   }
@@ -50,7 +50,7 @@ void Sleep::reset(Instant deadline) {
   if (!registered_) return;
   if (deadline >= old && !timer_.fired.load(std::memory_order_acquire)) {
     // Later: the driver re-files it when the old deadline comes up; no lock here.
-    timer_.wanted_tick.store(driver_->deadline_to_tick(deadline), std::memory_order_relaxed);
+    timer_.wanted_ns.store(driver_->to_ns(deadline), std::memory_order_relaxed);
     return;
   }
   // Earlier, or already fired: unlink; the next poll registers the new deadline.

@@ -12,39 +12,51 @@ namespace corio::time {
 using std::chrono::milliseconds;
 using std::chrono::nanoseconds;
 
+namespace {
+constexpr int64_t kNsPerMs = 1'000'000;
+uint64_t ms_of(int64_t ns) { return static_cast<uint64_t>(ns / kNsPerMs); }
+}  // namespace
+
 TimeDriver::TimeDriver(std::unique_ptr<internal::Driver> inner, bool pausable)
     : inner_(std::move(inner)), pausable_(pausable), epoch_(clock_.now()) {}
 
 TimeDriver::~TimeDriver() { shutdown(); }
 
-uint64_t TimeDriver::deadline_to_tick(Instant deadline) const {
-  if (deadline <= epoch_) return 0;
-  auto ns = std::chrono::duration_cast<nanoseconds>(deadline - epoch_).count();
-  return static_cast<uint64_t>((ns + 999'999) / 1'000'000);
-}
-
-uint64_t TimeDriver::now_tick() const {
-  Instant now = clock_.now();
-  if (now <= epoch_) return 0;
-  return static_cast<uint64_t>(std::chrono::duration_cast<milliseconds>(now - epoch_).count());
+int64_t TimeDriver::to_ns(Instant t) const {
+  if (t <= epoch_) return 0;
+  return std::chrono::duration_cast<nanoseconds>(t - epoch_).count();
 }
 
 void TimeDriver::pause_clock() {
   if (clock_.is_paused()) return;
   clock_.pause();
-  clock_.advance_to(epoch_ + milliseconds(deadline_to_tick(clock_.now())));
+  // Start paused time on a whole millisecond of the epoch: a paused test then reads round
+  // numbers, and sleeps of whole milliseconds land exactly.
+  int64_t ns = to_ns(clock_.now());
+  clock_.advance_to(epoch_ + milliseconds((ns + kNsPerMs - 1) / kNsPerMs));
 }
 
-bool TimeDriver::register_timer(TimerState* timer, uint64_t tick, const Waker& waker) {
+void TimeDriver::file_locked(TimerState* timer, int64_t wanted_ns) {
+  // The wheel refuses a millisecond that has come already: such a timer waits in near_.
+  if (!wheel_.insert(timer, ms_of(wanted_ns))) {
+    near_.push_back(timer);
+    ++near_count_;
+    near_min_ns_ = std::min(near_min_ns_, wanted_ns);
+  }
+}
+
+bool TimeDriver::register_timer(TimerState* timer, Instant deadline, const Waker& waker) {
+  int64_t ns = to_ns(deadline);
   timer->fired.store(false, std::memory_order_relaxed);
-  timer->wanted_tick.store(tick, std::memory_order_relaxed);
+  timer->wanted_ns.store(ns, std::memory_order_relaxed);
   bool wake_parked;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (shut_down_ || !wheel_.insert(timer, tick)) return false;
+    if (shut_down_) return false;
+    file_locked(timer, ns);
     timer->waker = waker;
     // A driver asleep past this deadline must wake to re-arm its timeout.
-    wake_parked = parked_until_ != 0 && tick < parked_until_;
+    wake_parked = parked_until_ns_ != 0 && ns < parked_until_ns_;
   }
   if (wake_parked) inner_->unpark();
   return true;
@@ -58,27 +70,63 @@ void TimeDriver::update_waker(TimerState* timer, const Waker& waker) {
 void TimeDriver::cancel(TimerState* timer) {
   Waker dropped;  // released outside the lock: dropping a waker may free a task
   std::lock_guard<std::mutex> lock(mu_);
-  wheel_.remove(timer);
+  if (near_.holds(timer)) {
+    near_.remove(timer);
+    --near_count_;
+  } else {
+    wheel_.remove(timer);
+  }
   dropped = std::move(timer->waker);
 }
 
 size_t TimeDriver::process() {
-  uint64_t now = now_tick();
+  int64_t now_ns = to_ns(clock_.now());
+  uint64_t now_ms = ms_of(now_ns);
   size_t fired = 0;
   Waker batch[kWakeBatch];
+  auto fire = [&](TimerState* timer, int& n) {
+    batch[n++] = std::move(timer->waker);
+    // Ordering: release: the owner that sees `fired` also sees we are done with it.
+    timer->fired.store(true, std::memory_order_release);
+  };
   for (;;) {
     int n = 0;
     {
       std::lock_guard<std::mutex> lock(mu_);
+      // Timers whose exact deadline, in an earlier pass, was still ahead. Scanned only when
+      // the earliest of them is due; the scan recomputes that bound.
+      if (now_ns >= near_min_ns_) {
+        int64_t min_left = INT64_MAX;
+        for (TimerEntry* e = near_.front(); e != nullptr;) {
+          TimerEntry* next = EntryList::next(e);
+          auto* timer = static_cast<TimerState*>(e);
+          int64_t wanted = timer->wanted_ns.load(std::memory_order_relaxed);
+          if (ms_of(wanted) > now_ms) {  // reset later: back to the wheel
+            near_.remove(timer);
+            --near_count_;
+            file_locked(timer, wanted);
+          } else if (wanted <= now_ns && n < kWakeBatch) {
+            near_.remove(timer);
+            --near_count_;
+            fire(timer, n);
+          } else {
+            min_left = std::min(min_left, wanted);
+          }
+          e = next;
+        }
+        near_min_ns_ = min_left;
+      }
       while (n < kWakeBatch) {
-        auto* timer = static_cast<TimerState*>(wheel_.poll(now));
+        auto* timer = static_cast<TimerState*>(wheel_.poll(now_ms));
         if (timer == nullptr) break;
-        // A reset to a later deadline: file it again rather than fire.
-        uint64_t wanted = timer->wanted_tick.load(std::memory_order_relaxed);
-        if (wanted > timer->deadline() && wheel_.insert(timer, wanted)) continue;
-        batch[n++] = std::move(timer->waker);
-        // Ordering: release: the owner that sees `fired` also sees we are done with it.
-        timer->fired.store(true, std::memory_order_release);
+        int64_t wanted = timer->wanted_ns.load(std::memory_order_relaxed);
+        if (wanted <= now_ns) {
+          fire(timer, n);
+        } else {
+          // Its millisecond has come but not its exact deadline (or it was reset later):
+          // the wheel takes a later millisecond back, near_ keeps this one.
+          file_locked(timer, wanted);
+        }
       }
     }
     for (int i = 0; i < n; ++i) std::move(batch[i]).wake();
@@ -89,41 +137,41 @@ size_t TimeDriver::process() {
 
 size_t TimeDriver::registered_count() {
   std::lock_guard<std::mutex> lock(mu_);
-  return wheel_.size();
+  return wheel_.size() + near_count_;
 }
 
-std::optional<uint64_t> TimeDriver::next_expiration() {
-  std::lock_guard<std::mutex> lock(mu_);
-  return wheel_.next_expiration();
+std::optional<int64_t> TimeDriver::next_wake_ns_locked() const {
+  std::optional<int64_t> next;
+  if (auto ms = wheel_.next_expiration()) next = static_cast<int64_t>(*ms) * kNsPerMs;
+  if (near_count_ > 0 && (!next || near_min_ns_ < *next)) next = near_min_ns_;
+  return next;
 }
 
 void TimeDriver::park(std::optional<nanoseconds> timeout) {
-  std::optional<uint64_t> next;
+  bool polling = timeout && timeout->count() == 0;
+  std::optional<int64_t> next;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    next = wheel_.next_expiration();
+    next = next_wake_ns_locked();
     // Not "parked" when it will not block: a registration need not wake us then.
-    parked_until_ = (timeout && timeout->count() == 0) ? 0 : next.value_or(UINT64_MAX);
+    parked_until_ns_ = polling ? 0 : next.value_or(INT64_MAX);
   }
-  if (clock_.is_paused() && next && !(timeout && timeout->count() == 0)) {
+  if (clock_.is_paused() && next && !polling) {
     // Idle with time frozen: pick up whatever the inner driver has, then jump to the
     // deadline instead of sleeping until it.
     inner_->park(nanoseconds::zero());
-    clock_.advance_to(epoch_ + milliseconds(*next));
+    clock_.advance_to(epoch_ + nanoseconds(*next));
   } else {
     std::optional<nanoseconds> sleep_for = timeout;
     if (next) {
-      // Until the tick's exact instant, not in whole ms from a rounded-down reading.
-      nanoseconds until = std::max(nanoseconds::zero(),
-                                   std::chrono::duration_cast<nanoseconds>(
-                                       epoch_ + milliseconds(*next) - clock_.now()));
+      nanoseconds until = std::max(nanoseconds::zero(), nanoseconds(*next - to_ns(clock_.now())));
       if (!sleep_for || until < *sleep_for) sleep_for = until;
     }
     inner_->park(sleep_for);
   }
   {
     std::lock_guard<std::mutex> lock(mu_);
-    parked_until_ = 0;
+    parked_until_ns_ = 0;
   }
   process();
 }
@@ -138,10 +186,14 @@ void TimeDriver::shutdown() {
     std::lock_guard<std::mutex> lock(mu_);
     if (shut_down_) return;
     shut_down_ = true;
-    while (auto* timer = static_cast<TimerState*>(wheel_.poll(UINT64_MAX))) {
+    auto let_go = [&](TimerState* timer) {
       dropped.push_back(std::move(timer->waker));
       timer->fired.store(true, std::memory_order_release);
-    }
+    };
+    while (auto* timer = static_cast<TimerState*>(near_.pop_front())) let_go(timer);
+    near_count_ = 0;
+    near_min_ns_ = INT64_MAX;
+    while (auto* timer = static_cast<TimerState*>(wheel_.poll(UINT64_MAX))) let_go(timer);
   }
   dropped.clear();
   inner_->shutdown();

@@ -1,10 +1,16 @@
 // TimeDriver: the timer wheel behind a lock, driven by parked workers.
 //
 // It sits on top of the driver stack (see runtime/driver.h): park() sleeps in the inner
-// driver (epoll or a futex) no longer than until the wheel's next deadline, rounded up to
-// whole milliseconds, then fires every due timer. Firing takes the due timers' wakers out
-// under the lock, in batches of kWakeBatch, and wakes them after unlocking, so a woken task
-// never contends with the driver for the wheel.
+// driver (epoll or a futex) no longer than until the next deadline, then fires every due
+// timer. Firing takes the due timers' wakers out under the lock, in batches of kWakeBatch,
+// and wakes them after unlocking, so a woken task never contends with the driver for the
+// wheel.
+//
+// Exact deadlines: the wheel files a timer by the millisecond its deadline falls in
+// (rounded down). When that millisecond comes, timers whose exact deadline has passed
+// fire; the others wait in a short `near_` list and the driver sleeps (with nanosecond
+// timeouts) until the earliest of them. So a timer fires at its deadline, not at the next
+// millisecond boundary: lateness is wake-up latency, not rounding.
 //
 // One wheel per runtime, under one mutex. (The design prefers a wheel per worker; that is
 // left for when a benchmark shows this lock contended: see the time issue's note.)
@@ -35,10 +41,10 @@ namespace corio::time {
 
 // A timer as the driver sees it. Owned and embedded by a Sleep.
 struct TimerState : TimerEntry {
-  // The deadline the owner wants, in ticks. May be later than the entry's filed deadline:
-  // a reset to a later time only stores here, without the lock, and the driver re-files
-  // the entry when the earlier deadline comes up.
-  std::atomic<uint64_t> wanted_tick{0};
+  // The exact deadline the owner wants (ns since the driver's epoch). May be later than
+  // the one the entry was filed for: a reset to a later time only stores here, without the
+  // lock, and the driver files the entry again when the earlier deadline comes up.
+  std::atomic<int64_t> wanted_ns{0};
   // Set (release, under the driver's lock) once the driver has fired the timer and let go
   // of it; an owner that reads true (acquire) may forget about the driver.
   std::atomic<bool> fired{false};
@@ -66,14 +72,12 @@ class TimeDriver final : public internal::Driver {
   bool pausable() const { return pausable_; }
   internal::Driver* inner() const { return inner_.get(); }
 
-  // Ticks (ms since the driver's epoch): deadlines round up, readings round down, so a
-  // timer never fires before its deadline.
-  uint64_t deadline_to_tick(Instant deadline) const;
-  uint64_t now_tick() const;
+  // Nanoseconds since the driver's epoch (0 for earlier instants).
+  int64_t to_ns(Instant t) const;
 
-  // Files `timer` (not registered) for `tick` with `waker`. Returns false when it is
+  // Files `timer` (not registered) for `deadline` with `waker`. Returns false when it is
   // already due: nothing was registered and the caller completes at once.
-  bool register_timer(TimerState* timer, uint64_t tick, const Waker& waker);
+  bool register_timer(TimerState* timer, Instant deadline, const Waker& waker);
   // Replaces the waker of a registered timer (unless it has fired).
   void update_waker(TimerState* timer, const Waker& waker);
   // Unlinks a registered timer that has not fired. After it returns the driver no longer
@@ -87,7 +91,11 @@ class TimeDriver final : public internal::Driver {
   size_t registered_count();
 
  private:
-  std::optional<uint64_t> next_expiration();
+  // The earliest instant (ns since epoch) at which process() has work; requires mu_.
+  std::optional<int64_t> next_wake_ns_locked() const;
+  // Files a timer for `wanted_ns`: into the wheel by its millisecond, or into near_ if
+  // that millisecond has come already. Requires mu_.
+  void file_locked(TimerState* timer, int64_t wanted_ns);
 
   std::unique_ptr<internal::Driver> inner_;
   const bool pausable_;
@@ -95,7 +103,12 @@ class TimeDriver final : public internal::Driver {
   const Instant epoch_;
   std::mutex mu_;
   TimerWheel wheel_;                // guarded by mu_
-  uint64_t parked_until_ = 0;       // guarded by mu_: tick the parked driver wakes at (0: not parked)
+  EntryList near_;                  // guarded by mu_: millisecond come, exact deadline not yet
+  size_t near_count_ = 0;           // guarded by mu_
+  // guarded by mu_: no entry of near_ is due before this (a lower bound: a cancel leaves it
+  // stale, which costs one early wake-up at most).
+  int64_t near_min_ns_ = INT64_MAX;
+  int64_t parked_until_ns_ = 0;     // guarded by mu_: when the parked driver wakes (0: not parked)
   bool shut_down_ = false;          // guarded by mu_
 };
 

@@ -53,6 +53,9 @@ class TimerEntry {
 class EntryList {
  public:
   bool empty() const { return head_ == nullptr; }
+  bool holds(const TimerEntry* e) const { return e->list_ == this; }
+  TimerEntry* front() const { return head_; }
+  static TimerEntry* next(const TimerEntry* e) { return e->next_; }
   void push_back(TimerEntry* e);
   void remove(TimerEntry* e);
   TimerEntry* pop_front();
