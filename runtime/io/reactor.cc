@@ -119,6 +119,7 @@ void Reactor::park(std::optional<std::chrono::nanoseconds> timeout) {
     }
   }
   if (n < 0) return;  // EINTR: the caller loops
+  (void)registrations_.load(std::memory_order_acquire);
   for (int i = 0; i < n; ++i) {
     if (events[i].data.u64 == kUnparkToken) {
       uint64_t drained;
@@ -148,6 +149,7 @@ absl::StatusOr<ScheduledIo*> Reactor::register_fd(int fd) {
     return absl::FailedPreconditionError("the runtime's I/O driver has shut down");
   }
   auto* io = new ScheduledIo();
+  registrations_.fetch_add(1, std::memory_order_release);
   epoll_event ev{};
   ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
   ev.data.ptr = io;

@@ -108,6 +108,10 @@ class Reactor final : public internal::Driver {
   const int epfd_;
   const int eventfd_;
   std::atomic<bool> is_shutdown_{false};
+  // Bumped (release) after a ScheduledIo is built and before epoll learns its address; the
+  // parker loads it (acquire) after epoll_wait. The kernel already orders the two, but
+  // the sanitizers cannot see through epoll: this makes the hand-over explicit.
+  std::atomic<uint64_t> registrations_{0};
   std::atomic<uint64_t> events_{0};
   std::mutex mu_;
   std::vector<ScheduledIo*> retired_;  // guarded by mu_
