@@ -2,8 +2,10 @@
 //
 // Owns the fd: destroying the IoSource deregisters it and closes it. poll_io() is the one
 // place where a socket operation meets the readiness protocol of runtime/io/reactor.h:
-// it tries the syscall first; on EAGAIN it clears the readiness it had observed and parks
-// the task's waker for that direction; every other errno becomes a net::errno_error.
+// if the direction is known not ready it waits for the reactor without a syscall;
+// otherwise it tries the syscall, and on EAGAIN clears the readiness it had observed and
+// parks the task's waker for that direction; every other errno becomes a
+// net::errno_error. (Trying the syscall blindly cost two EAGAIN reads per echo round trip.)
 // Each poll_io consumes one unit of the task's cooperative budget.
 //
 // Threads: one reader and one writer may use an IoSource at once (from different tasks or
@@ -57,6 +59,12 @@ class IoSource {
     if (!coop::poll_proceed(cx)) return kPending;
     for (;;) {
       io::ReadyEvent seen = io_->snapshot(dir);
+      if (seen.ready == 0) {
+        // Known not ready (an earlier EAGAIN cleared it, and no event since): wait for
+        // the reactor instead of paying for a syscall that would say EAGAIN again.
+        if (io_->poll_ready(cx, dir).is_pending()) return kPending;
+        continue;
+      }
       ssize_t n = op();
       if (n >= 0) return absl::StatusOr<size_t>(static_cast<size_t>(n));
       if (errno == EINTR) continue;
