@@ -16,6 +16,7 @@
 #include "sync/notify.h"
 #include "sync/oneshot.h"
 #include "sync/semaphore.h"
+#include "tools/bench/bench_util.h"
 #include "tools/bench/harness.h"
 
 namespace corio::bench {
@@ -38,19 +39,6 @@ constexpr int kFanoutBatch = 256;  // the sender waits for every receiver after 
 constexpr int kFanoutBatches = 400;
 
 Runtime make_runtime() { return Builder::multi_thread().worker_threads(kWorkers).build(); }
-
-template <typename T>
-Task<JoinResult<T>> await_handle(JoinHandle<T> handle) {
-  co_return co_await handle;
-}
-
-// Runs `task` as a spawned task on a worker and returns its value.
-template <typename T>
-T run_spawned(Runtime& rt, Task<T> task) {
-  auto result = rt.block_on(await_handle(rt.spawn(std::move(task))));
-  if (!result.ok()) std::abort();
-  if constexpr (!std::is_void_v<T>) return *std::move(result);
-}
 
 // Keeps the optimizer from dropping a computed value.
 void keep(uint64_t v) {
