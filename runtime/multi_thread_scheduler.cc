@@ -152,9 +152,10 @@ void MultiThreadScheduler::run(Worker& w, TaskHeader* task) {
     w.counters.polls.inc();
   }
   if (w.lifo != nullptr) {
-    // Starvation guard: the LIFO slot had its turns; its task waits in line.
+    // Starvation guard: the LIFO slot had its turns; its task waits in line. No sibling
+    // is woken for it: this worker is busy and runs it next (as Tokio does); waking one
+    // here cost a futex wake every few tasks of a spawn chain.
     if (w.queue.push_back(std::exchange(w.lifo, nullptr), injector_)) w.counters.overflows.inc();
-    notify_parked();
   }
 }
 
