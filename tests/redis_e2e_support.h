@@ -53,6 +53,20 @@ bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds lim
 // Resident set size of a process (this one by default), in bytes; 0 if unreadable.
 uint64_t rss_bytes(pid_t pid = 0);
 
+// Runs `f` when destroyed: joins helper threads even when an ASSERT returns early.
+class OnScopeExit {
+ public:
+  explicit OnScopeExit(std::function<void()> f) : f_(std::move(f)) {}
+  ~OnScopeExit() {
+    if (f_) f_();
+  }
+  OnScopeExit(const OnScopeExit&) = delete;
+  OnScopeExit& operator=(const OnScopeExit&) = delete;
+
+ private:
+  std::function<void()> f_;
+};
+
 // A directory for the test's files (TEST_TMPDIR under Bazel).
 std::string test_tmpdir();
 
