@@ -187,15 +187,29 @@ bool Connection::drain_inbox() {
   return true;
 }
 
+// Writes all of out_, but keeps watching the inbox while the socket is full: a client that
+// never reads would otherwise hold the task in the write forever, deaf to CLIENT KILL and
+// to its pub/sub output passing the limit. false: the write failed, or the client must be
+// dropped (what is left of out_ is then abandoned).
 Task<bool> Connection::flush() {
-  if (out_.empty()) co_return true;
-  size_t n = out_.size();
-  auto writing = stream_.write_all(out_.readable());
-  absl::Status s = co_await writing;
-  server_.stats().net_output_bytes.fetch_add(n, std::memory_order_relaxed);
-  out_.consume(n);
+  Inbox& inbox = *client_.inbox;
+  while (!out_.empty()) {
+    auto writing = stream_.write(out_.readable());
+    auto message = inbox.ready.notified();
+    auto woke = co_await select(std::move(writing), std::move(message));
+    if (woke.index() == 1) {
+      if (client_.killed.load(std::memory_order_acquire)) co_return false;
+      std::lock_guard<std::mutex> lock(inbox.mu);
+      if (inbox.overflowed) co_return false;
+      continue;  // a message: it waits in the inbox until this write is done
+    }
+    absl::StatusOr<size_t> n = std::get<0>(std::move(woke));
+    if (!n.ok()) co_return false;
+    server_.stats().net_output_bytes.fetch_add(*n, std::memory_order_relaxed);
+    out_.consume(*n);
+  }
   if (out_.capacity() > kFlushThreshold * 2) out_.release();
-  co_return s.ok();
+  co_return true;
 }
 
 Task<void> Connection::run() {
