@@ -457,23 +457,33 @@ Task<absl::Status> AsyncRespClient::send(const std::vector<std::string>& args) {
   co_return co_await writing;
 }
 
-Task<absl::StatusOr<Frame>> AsyncRespClient::read_reply() {
-  for (;;) {
+Task<absl::StatusOr<std::vector<Frame>>> AsyncRespClient::read_replies(size_t n) {
+  std::vector<Frame> frames;
+  while (frames.size() < n) {
     if (!in_.empty()) {
       FrameParser::Result r = ParseFrame(in_.readable_view());
       if (r.status == ParseStatus::kComplete) {
         in_.consume(r.consumed);
-        co_return std::move(r.frame);
+        frames.push_back(std::move(r.frame));
+        continue;
       }
       if (r.status != ParseStatus::kIncomplete) {
         co_return absl::DataLossError("unparsable reply: " + r.error);
       }
     }
     auto reading = stream_.read_buf(in_, 64 * 1024);
-    auto n = co_await reading;
-    if (!n.ok()) co_return n.status();
-    if (*n == 0) co_return absl::UnavailableError("connection closed by the server");
+    auto got = co_await reading;
+    if (!got.ok()) co_return got.status();
+    if (*got == 0) co_return absl::UnavailableError("connection closed by the server");
   }
+  co_return frames;
+}
+
+Task<absl::StatusOr<Frame>> AsyncRespClient::read_reply() {
+  auto reading = read_replies(1);
+  auto frames = co_await reading;
+  if (!frames.ok()) co_return frames.status();
+  co_return std::move(frames->front());
 }
 
 Task<absl::StatusOr<Frame>> AsyncRespClient::command(std::vector<std::string> args) {

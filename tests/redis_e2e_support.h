@@ -168,6 +168,10 @@ class AsyncRespClient {
   Task<absl::Status> send(const std::vector<std::string>& args);
   Task<absl::Status> send_raw(std::string bytes);
   Task<absl::StatusOr<Frame>> read_reply();
+  // Reads `n` replies in one coroutine. (Awaiting read_reply() in a loop would grow the
+  // stack in unoptimized and sanitizer builds, where GCC does not turn symmetric transfer
+  // into a tail call, once thousands of replies are already buffered.)
+  Task<absl::StatusOr<std::vector<Frame>>> read_replies(size_t n);
   Task<absl::StatusOr<Frame>> command(std::vector<std::string> args);
 
  private:
