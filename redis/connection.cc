@@ -138,7 +138,8 @@ class Connection {
   Task<void> run();
 
  private:
-  // Parses and executes every complete command in `in_`. false: close the connection.
+  // Parses and executes every complete command in `in_` (or as many as fill the output to
+  // kFlushThreshold: then batch_pending_ is set). false: close the connection.
   bool process_input();
   // Moves pending pub/sub messages into the output. false: the inbox overflowed.
   bool drain_inbox();
@@ -151,9 +152,13 @@ class Connection {
   net::ByteBuffer out_;
   RequestParser parser_;
   CommandArgs args_;
+  // process_input stopped at kFlushThreshold: the rest of the batch may already be in
+  // in_, and must be answered after the flush without waiting for more input.
+  bool batch_pending_ = false;
 };
 
 bool Connection::process_input() {
+  batch_pending_ = false;
   ReplyWriter writer(out_, client_.protocol);
   for (;;) {
     bool auth_required = !client_.authenticated;
@@ -173,7 +178,10 @@ bool Connection::process_input() {
     if (client_.close_after_reply || client_.killed.load(std::memory_order_acquire)) {
       return false;
     }
-    if (out_.size() >= kFlushThreshold) return true;
+    if (out_.size() >= kFlushThreshold) {
+      batch_pending_ = true;
+      return true;
+    }
   }
 }
 
@@ -221,29 +229,31 @@ Task<void> Connection::run() {
       bool ok = co_await flush();
       if (!ok) co_return;
     }
-    if (in_.empty()) {
-      in_.release();  // idle: hold no input buffer
-      auto readable = stream_.readable();
-      auto message = client_.inbox->ready.notified();
-      auto stop = server.shutdown_signal().notified();
-      auto woke = co_await select(std::move(readable), std::move(message), std::move(stop));
-      if (woke.index() != 0) continue;  // a message, a kill or shutdown: loop re-checks
-    }
-    auto n = stream_.try_read_buf(in_, kReadChunk);
-    if (!n.ok()) {
-      if (net::errno_of(n.status()) == EAGAIN) {
-        if (in_.empty()) continue;  // stale readiness
-        // A partial command is buffered: wait for the rest.
+    if (!batch_pending_) {
+      if (in_.empty()) {
+        in_.release();  // idle: hold no input buffer
         auto readable = stream_.readable();
         auto message = client_.inbox->ready.notified();
         auto stop = server.shutdown_signal().notified();
-        (void)co_await select(std::move(readable), std::move(message), std::move(stop));
-        continue;
+        auto woke = co_await select(std::move(readable), std::move(message), std::move(stop));
+        if (woke.index() != 0) continue;  // a message, a kill or shutdown: loop re-checks
       }
-      break;  // reset, etc.
+      auto n = stream_.try_read_buf(in_, kReadChunk);
+      if (!n.ok()) {
+        if (net::errno_of(n.status()) == EAGAIN) {
+          if (in_.empty()) continue;  // stale readiness
+          // A partial command is buffered: wait for the rest.
+          auto readable = stream_.readable();
+          auto message = client_.inbox->ready.notified();
+          auto stop = server.shutdown_signal().notified();
+          (void)co_await select(std::move(readable), std::move(message), std::move(stop));
+          continue;
+        }
+        break;  // reset, etc.
+      }
+      if (*n == 0) break;  // the client closed
+      server.stats().net_input_bytes.fetch_add(*n, std::memory_order_relaxed);
     }
-    if (*n == 0) break;  // the client closed
-    server.stats().net_input_bytes.fetch_add(*n, std::memory_order_relaxed);
     bool keep_open = process_input();
     if (!keep_open) {
       (void)drain_inbox();

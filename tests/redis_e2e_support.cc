@@ -262,7 +262,8 @@ absl::StatusOr<RespClient> RespClient::connect(uint16_t port, ClientOptions opti
   return RespClient(fd, options.timeout);
 }
 
-absl::StatusOr<RespClient> RespClient::connect_unix(const std::string& path, ClientOptions options) {
+absl::StatusOr<RespClient> RespClient::connect_unix(const std::string& path,
+                                                   ClientOptions options) {
   int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return errno_status("socket");
   sockaddr_un a{};

@@ -111,7 +111,9 @@ struct ClientOptions {
 class RespClient {
  public:
   static absl::StatusOr<RespClient> connect(uint16_t port, ClientOptions options);
-  static absl::StatusOr<RespClient> connect(uint16_t port) { return connect(port, ClientOptions{}); }
+  static absl::StatusOr<RespClient> connect(uint16_t port) {
+    return connect(port, ClientOptions{});
+  }
   // A Unix socket (the reference redis-server in some tests).
   static absl::StatusOr<RespClient> connect_unix(const std::string& path,
                                                  ClientOptions options = {});

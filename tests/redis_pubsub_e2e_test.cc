@@ -26,7 +26,8 @@ absl::StatusOr<std::string> message_payload(const Frame& f, const std::string& c
 absl::Status subscribe(RespClient& c, const std::string& channel, int64_t count = 1) {
   auto r = c.command({"SUBSCRIBE", channel});
   if (!r.ok()) return r.status();
-  Frame want = Frame::array({Frame::bulk("subscribe"), Frame::bulk(channel), Frame::integer(count)});
+  Frame want =
+      Frame::array({Frame::bulk("subscribe"), Frame::bulk(channel), Frame::integer(count)});
   if (!(*r == want)) return absl::DataLossError("SUBSCRIBE replied " + r->to_string());
   return absl::OkStatus();
 }
@@ -62,7 +63,8 @@ TEST(RedisPubsubTest, HundredSubscribersGetEveryMessageOnceInTheSameOrder) {
       for (int batch = 0; batch < kMessages; batch += 50) {
         std::string bytes;
         for (int i = batch; i < batch + 50; ++i) {
-          bytes += encode_command({"PUBLISH", "news", "p" + std::to_string(p) + "-" + std::to_string(i)});
+          std::string message = "p" + std::to_string(p) + "-" + std::to_string(i);
+          bytes += encode_command({"PUBLISH", "news", message});
         }
         if (!c->send_raw(bytes).ok()) bad_counts.fetch_add(1);
         for (int i = 0; i < 50; ++i) {
