@@ -196,6 +196,7 @@ InProcessServer::InProcessServer(ServerConfig config, size_t workers) {
     cv_.notify_all();
     if (!bound.ok()) return;
     absl::Status s = rt.block_on(server_->run());
+    size_t left = server_->client_count();
     // Cancels whatever connection tasks remain while the Server is still alive (their
     // destructors unregister from it); the Server itself is destroyed by ~InProcessServer.
     rt.shutdown();
@@ -203,6 +204,7 @@ InProcessServer::InProcessServer(ServerConfig config, size_t workers) {
       std::lock_guard<std::mutex> lock(mu_);
       finished_ = true;
       status_ = s;
+      clients_at_stop_ = left;
     }
     cv_.notify_all();
   });
@@ -234,6 +236,23 @@ bool InProcessServer::wait_stopped(std::chrono::milliseconds limit) {
 absl::Status InProcessServer::run_status() {
   std::lock_guard<std::mutex> lock(mu_);
   return finished_ ? status_ : absl::FailedPreconditionError("still running");
+}
+
+size_t InProcessServer::clients_at_stop() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return clients_at_stop_;
+}
+
+std::optional<std::string> InProcessServer::value_after_stop(std::string_view key) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!finished_) throw std::logic_error("value_after_stop: the server is running");
+  }
+  Shard& shard = server_->keyspace().shard(0, key);
+  std::lock_guard<std::mutex> lock(shard.mu);
+  const Entry* e = shard.peek(key);
+  if (e == nullptr) return std::nullopt;
+  return std::string(e->value());
 }
 
 // ---- RespClient ----

@@ -86,6 +86,11 @@ class InProcessServer {
   bool wait_stopped(std::chrono::milliseconds limit);
   // run()'s result once it has returned.
   absl::Status run_status();
+  // How many clients were still registered when run() returned (before the runtime was
+  // shut down, which cancels whatever connection tasks are left).
+  size_t clients_at_stop();
+  // The value of `key` in database 0 once stopped (nullopt: no such key).
+  std::optional<std::string> value_after_stop(std::string_view key);
 
  private:
   std::unique_ptr<Server> server_;
@@ -95,6 +100,7 @@ class InProcessServer {
   std::condition_variable cv_;
   bool started_ = false;   // guarded by mu_
   bool finished_ = false;  // guarded by mu_
+  size_t clients_at_stop_ = 0;  // guarded by mu_
   absl::Status status_;    // guarded by mu_
 };
 
