@@ -261,8 +261,11 @@ Task<void> Connection::run() {
       break;
     }
   }
-  // Graceful end: whatever replies are pending go out before the close.
-  if (!out_.empty()) (void)co_await flush();
+  // Graceful end: whatever replies are pending go out before the close (a killed client's
+  // are dropped: it may be one that never reads).
+  if (!out_.empty() && !client_.killed.load(std::memory_order_acquire)) {
+    (void)co_await flush();
+  }
 }
 
 }  // namespace
