@@ -429,6 +429,17 @@ bool RespClient::wait_closed(std::chrono::milliseconds limit) {
   }
 }
 
+bool RespClient::wait_peer_closed(std::chrono::milliseconds limit) {
+  auto until = Clock::now() + limit;
+  for (;;) {
+    pollfd p{fd_, POLLRDHUP, 0};
+    int r = ::poll(&p, 1, remaining_ms(until));
+    if (r > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0) return true;
+    if (r == 0) return false;
+    if (r < 0 && errno != EINTR) return false;
+  }
+}
+
 absl::StatusOr<Frame> query(uint16_t port, const std::vector<std::string>& args) {
   auto c = RespClient::connect(port);
   if (!c.ok()) return c.status();

@@ -140,6 +140,9 @@ class RespClient {
   absl::StatusOr<std::string> read_until_eof();
   // True if the server closed (EOF or reset) within `limit`, reading and dropping bytes.
   bool wait_closed(std::chrono::milliseconds limit);
+  // True if the server closed its end within `limit`, without reading anything (so a
+  // server blocked writing to us stays blocked: reading would let it finish its writes).
+  bool wait_peer_closed(std::chrono::milliseconds limit);
   // Writes without blocking: bytes accepted by the kernel (0 when the buffer is full).
   absl::StatusOr<size_t> try_send(std::string_view bytes);
 

@@ -154,7 +154,7 @@ void fill_until_blocked(RespClient& c) {
   for (int i = 0; i < 100; ++i) batch += encode_command({"GET", "big"});
   size_t sent = 0;
   auto last_progress = std::chrono::steady_clock::now();
-  while (std::chrono::steady_clock::now() - last_progress < 300ms && sent < (256u << 20)) {
+  while (std::chrono::steady_clock::now() - last_progress < 300ms && sent < (size_t{256} << 20)) {
     auto n = c.try_send(batch);
     if (!n.ok()) break;
     if (*n > 0) {
@@ -165,7 +165,8 @@ void fill_until_blocked(RespClient& c) {
       std::this_thread::sleep_for(5ms);
     }
   }
-  EXPECT_LT(sent, 256u << 20) << "the server kept reading from a client that never reads";
+  EXPECT_GT(sent, 0u);
+  EXPECT_LT(sent, size_t{256} << 20) << "the server kept reading from a client that never reads";
 }
 
 TEST(RedisShutdownTest, ClientThatNeverReadsIsDroppedAfterTheGrace) {
@@ -183,7 +184,7 @@ TEST(RedisShutdownTest, ClientThatNeverReadsIsDroppedAfterTheGrace) {
   // run() promises that no connection outlives it (stragglers are cancelled after the
   // grace period): none may be left for the runtime's teardown to find.
   EXPECT_EQ(server.clients_at_stop(), 0u);
-  EXPECT_TRUE(stuck->wait_closed(10s));
+  EXPECT_TRUE(stuck->wait_peer_closed(10s));
 }
 
 TEST(RedisShutdownTest, ProcessWithAClientThatNeverReadsStillExitsZero) {
