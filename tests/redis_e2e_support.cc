@@ -64,6 +64,27 @@ std::string read_file(const std::string& path) {
   return s.str();
 }
 
+// The environment for a server subprocess: ours, plus (when this test is built with
+// ThreadSanitizer, and so is the server) the options tests/tsan_options.cc gives the
+// test itself.
+std::vector<std::string> child_environment() {
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (std::string_view(*e).rfind("TSAN_OPTIONS=", 0) != 0) env.emplace_back(*e);
+  }
+#if defined(__SANITIZE_THREAD__)
+  const char* inherited = std::getenv("TSAN_OPTIONS");
+  env.push_back("TSAN_OPTIONS=detect_deadlocks=0:suppressions=" +
+                runfile("tests/tsan_known_races.supp") +
+                (inherited != nullptr ? ":" + std::string(inherited) : std::string()));
+#else
+  if (const char* inherited = std::getenv("TSAN_OPTIONS")) {
+    env.push_back(std::string("TSAN_OPTIONS=") + inherited);
+  }
+#endif
+  return env;
+}
+
 // posix_spawn with stdin from `in_path` (or /dev/null) and stdout+stderr to files.
 absl::StatusOr<pid_t> spawn(const std::vector<std::string>& argv, const std::string& in_path,
                             const std::string& out_path, const std::string& err_path) {
@@ -78,8 +99,12 @@ absl::StatusOr<pid_t> spawn(const std::vector<std::string>& argv, const std::str
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  std::vector<std::string> env_strings = child_environment();
+  std::vector<char*> env;
+  for (std::string& e : env_strings) env.push_back(e.data());
+  env.push_back(nullptr);
   pid_t pid = -1;
-  int rc = posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, args.data(), environ);
+  int rc = posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, args.data(), env.data());
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) {
     return absl::UnavailableError("posix_spawn " + argv[0] + ": " + std::strerror(rc));

@@ -53,6 +53,13 @@ bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds lim
 // Resident set size of a process (this one by default), in bytes; 0 if unreadable.
 uint64_t rss_bytes(pid_t pid = 0);
 
+// Built with AddressSanitizer (RSS then follows total allocation, not live memory).
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool kAddressSanitizer = true;
+#else
+inline constexpr bool kAddressSanitizer = false;
+#endif
+
 // Runs `f` when destroyed: joins helper threads even when an ASSERT returns early.
 class OnScopeExit {
  public:
