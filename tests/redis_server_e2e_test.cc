@@ -3,6 +3,7 @@
 //    and is closed; the others are unaffected; a freed slot can be used again.
 //  - --requirepass: everything but AUTH/HELLO/QUIT answers NOAUTH, a wrong password
 //    WRONGPASS, the right one (AUTH or HELLO ... AUTH) opens the connection.
+//  - the same settings given to //redis:server as command-line flags;
 //  - Pipelining: a batch whose replies outgrow the output buffer is answered in full.
 #include <gtest/gtest.h>
 
@@ -163,6 +164,37 @@ TEST(RedisServerTest, UnauthenticatedClientCannotSendBigRequests) {
   auto auth = e->command({"AUTH", "s3cret"});
   ASSERT_TRUE(auth.ok());
   EXPECT_EQ(*auth, kOk);
+}
+
+TEST(RedisServerTest, CommandLineFlagsReachTheServer) {
+  // //redis:server --maxclients --requirepass --proto-max-bulk-len, as a subprocess.
+  auto server = ServerProcess::start_ours(
+      {"--threads=2", "--maxclients=2", "--requirepass=pw", "--proto_max_bulk_len=1048576"});
+  ASSERT_TRUE(server.ok()) << server.status();
+  std::vector<RespClient> clients;
+  for (int i = 0; i < 2; ++i) {
+    auto c = RespClient::connect(server->port());
+    ASSERT_TRUE(c.ok());
+    auto locked = c->command({"GET", "k"});
+    ASSERT_TRUE(locked.ok()) << locked.status();
+    EXPECT_EQ(*locked, kNoAuth);
+    auto auth = c->command({"AUTH", "pw"});
+    ASSERT_TRUE(auth.ok());
+    EXPECT_EQ(*auth, kOk);
+    clients.push_back(*std::move(c));
+  }
+  auto third = RespClient::connect(server->port());
+  ASSERT_TRUE(third.ok());
+  auto refused = third->read_until_eof();
+  ASSERT_TRUE(refused.ok()) << refused.status();
+  EXPECT_EQ(*refused, "-ERR max number of clients reached\r\n");
+  auto limit = clients[0].command({"CONFIG", "GET", "proto-max-bulk-len"});
+  ASSERT_TRUE(limit.ok());
+  EXPECT_EQ(*limit, Frame::array({Frame::bulk("proto-max-bulk-len"), Frame::bulk("1048576")}));
+  ASSERT_TRUE(clients[1].send_raw("*2\r\n$3\r\nGET\r\n$1048577\r\n").ok());
+  auto too_big = clients[1].read_until_eof();
+  ASSERT_TRUE(too_big.ok()) << too_big.status();
+  EXPECT_EQ(*too_big, "-ERR Protocol error: invalid bulk length\r\n");
 }
 
 TEST(RedisServerTest, PipelinedBatchWithLargeRepliesIsAnsweredInFull) {
