@@ -154,6 +154,9 @@ class Connection {
   // Writes what the socket takes now from tl_output; the rest moves to out_ (written by
   // run() with an await). false: the connection failed.
   bool write_now();
+  // Writes out_ (what the socket did not take), watching the inbox meanwhile. false: the
+  // write failed, or the client was killed / overflowed its pub/sub limit.
+  Task<bool> write_backlog();
   bool must_stop() const {
     return client_.killed.load(std::memory_order_acquire) || server_.shutting_down();
   }
@@ -239,13 +242,8 @@ Task<void> Connection::run() {
     if (must_stop()) break;
     if (!drain_inbox(tl_output) || !write_now()) break;
     if (!out_.empty()) {
-      size_t n = out_.size();
-      auto writing = stream_.write_all(out_.readable());
-      absl::Status written = co_await writing;
-      if (!written.ok()) co_return;
-      server_.stats().net_output_bytes.fetch_add(n);
-      out_.consume(n);
-      out_.release();
+      bool ok = co_await write_backlog();
+      if (!ok) co_return;
       continue;
     }
     if (!in_.empty()) {
@@ -293,12 +291,33 @@ Task<void> Connection::run() {
       break;
     }
   }
-  // Graceful end: replies still pending go out before the close.
+  // Graceful end: replies still pending go out before the close (unless killed).
   (void)write_now();
-  if (!out_.empty()) {
-    auto writing = stream_.write_all(out_.readable());
-    (void)co_await writing;
+  if (!out_.empty()) (void)co_await write_backlog();
+}
+
+Task<bool> Connection::write_backlog() {
+  while (!out_.empty()) {
+    // The socket is full. Keep watching the inbox meanwhile: a client that never reads
+    // would otherwise hold this task in the write forever, deaf to CLIENT KILL (which is
+    // also how the server ends stragglers after the shutdown grace) and to its pub/sub
+    // output passing the limit.
+    auto writing = stream_.write(out_.readable());
+    auto message = client_.inbox->ready.notified();
+    auto woke = co_await select(std::move(writing), std::move(message));
+    if (woke.index() == 1) {
+      if (client_.killed.load(std::memory_order_acquire)) co_return false;
+      std::lock_guard<std::mutex> lock(client_.inbox->mu);
+      if (client_.inbox->overflowed) co_return false;
+      continue;  // a message: it waits in the inbox until the backlog is written
+    }
+    absl::StatusOr<size_t> n = std::get<0>(std::move(woke));
+    if (!n.ok()) co_return false;
+    server_.stats().net_output_bytes.fetch_add(*n);
+    out_.consume(*n);
   }
+  out_.release();
+  co_return true;
 }
 
 }  // namespace

@@ -82,6 +82,17 @@ Task<absl::Status> Server::run() {
     auto drained = connections_drained_.notified();
     (void)co_await select(std::move(drained), time::sleep(std::chrono::milliseconds(50)));
   }
+  // Stragglers (a client that does not read its replies holds its connection in a write)
+  // are killed: a killed connection stops waiting on its socket and closes at once. So no
+  // connection task outlives run(), and the Server may be destroyed when it returns.
+  while (live_connections_.load(std::memory_order_acquire) > 0) {
+    (void)kill_clients([](ClientState&) { return true; });  // also any registered since
+    auto drained = connections_drained_.notified();
+    (void)co_await select(std::move(drained), time::sleep(std::chrono::milliseconds(50)));
+  }
+  // The last connection decremented the count and notified under drain_mu_: once we hold
+  // it, that connection is done touching this Server.
+  { std::lock_guard<std::mutex> lock(drain_mu_); }
   listener_.reset();
   co_return absl::OkStatus();
 }
@@ -118,6 +129,7 @@ Task<void> Server::accept_loop() {
       auto serving = serve_connection(*this, std::move(stream), peer);
       co_await serving;
       { auto released = std::move(permit); }  // the client's slot is free again
+      std::lock_guard<std::mutex> lock(drain_mu_);  // see the end of run()
       if (live_connections_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
         connections_drained_.notify_one();
       }

@@ -8,8 +8,9 @@
 // Connection limit: a Semaphore of `maxclients` permits; a client past it gets
 // "-ERR max number of clients reached" and is closed.
 // Graceful shutdown: stop accepting; every connection finishes the command in hand,
-// flushes its replies and closes; run() returns once they are gone (or after
-// kShutdownGrace, when the stragglers are cancelled).
+// flushes its replies and closes; run() returns once they are gone. Connections still
+// there after kShutdownGrace (say, blocked writing to a client that does not read) are
+// killed: they close without flushing. No connection task outlives run().
 //
 // Threads: every method may be called from any connection task (any worker).
 #pragma once
@@ -149,6 +150,7 @@ class Server {
   std::atomic<size_t> live_connections_{0};
   // One permit per connected client (maxclients); a connection holds its permit for life.
   std::shared_ptr<sync::Semaphore> connection_permits_;
+  std::mutex drain_mu_;  // held by a connection while it leaves (see run())
   sync::Notify connections_drained_;
 
   std::mutex pubsub_mu_;
