@@ -133,6 +133,30 @@ Task<void> Server::purge_loop() {
   }
 }
 
+void Server::record_error(std::string_view code) {
+  stats_.error_replies.fetch_add(1, std::memory_order_relaxed);
+  std::lock_guard<std::mutex> lock(errors_mu_);
+  // Redis stops adding new codes past 128 distinct ones (a flood of made-up codes).
+  auto it = error_counts_.find(std::string(code));
+  if (it != error_counts_.end()) {
+    ++it->second;
+  } else if (error_counts_.size() < 128) {
+    error_counts_.emplace(std::string(code), 1);
+  }
+}
+
+std::vector<std::pair<std::string, uint64_t>> Server::error_counts() {
+  std::lock_guard<std::mutex> lock(errors_mu_);
+  std::vector<std::pair<std::string, uint64_t>> out(error_counts_.begin(), error_counts_.end());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void Server::reset_error_counts() {
+  std::lock_guard<std::mutex> lock(errors_mu_);
+  error_counts_.clear();
+}
+
 void Server::add_client(ClientState* c) {
   std::lock_guard<std::mutex> lock(clients_mu_);
   clients_.push_back(c);
@@ -140,11 +164,9 @@ void Server::add_client(ClientState* c) {
 
 void Server::remove_client(ClientState* c) {
   std::lock_guard<std::mutex> lock(clients_mu_);
+  // Keeps the order of connection (CLIENT LIST lists clients oldest first, as Redis).
   auto it = std::find(clients_.begin(), clients_.end(), c);
-  if (it != clients_.end()) {
-    *it = clients_.back();
-    clients_.pop_back();
-  }
+  if (it != clients_.end()) clients_.erase(it);
 }
 
 size_t Server::client_count() {

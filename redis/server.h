@@ -57,6 +57,7 @@ struct ServerStats {
   std::atomic<uint64_t> net_input_bytes{0};
   std::atomic<uint64_t> net_output_bytes{0};
   std::atomic<uint64_t> pubsub_messages{0};
+  std::atomic<uint64_t> error_replies{0};  // total_error_replies
 };
 
 class Server {
@@ -83,6 +84,12 @@ class Server {
   int64_t start_ms() const { return start_ms_; }
   // Signalled on shutdown: connections waiting for input wake and close.
   sync::Notify& shutdown_signal() { return shutdown_notify_; }
+
+  // Counts an error reply by its code (INFO errorstats).
+  void record_error(std::string_view code);
+  // Every error code seen and its count, sorted by code.
+  std::vector<std::pair<std::string, uint64_t>> error_counts();
+  void reset_error_counts();
 
   // Client registry.
   void add_client(ClientState* c);
@@ -146,6 +153,9 @@ class Server {
   std::atomic<uint64_t> next_client_id_{0};
   std::atomic<size_t> live_connections_{0};
   sync::Notify connections_drained_;
+
+  std::mutex errors_mu_;
+  absl::flat_hash_map<std::string, uint64_t> error_counts_;  // guarded by errors_mu_
 
   std::mutex pubsub_mu_;
   absl::flat_hash_map<std::string, std::vector<ClientState*>, StringViewHash, StringViewEq>
