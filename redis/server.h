@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -129,7 +130,8 @@ class Server {
   void punsubscribe(ClientState* c, const std::string& pattern);
   // Delivers to every subscriber; returns how many received it.
   size_t publish(std::string_view channel, std::string_view message);
-  std::vector<std::string> pubsub_channels(std::string_view pattern);
+  // Active channels matching `pattern` (all without one).
+  std::vector<std::string> pubsub_channels(std::optional<std::string_view> pattern);
   size_t pubsub_numsub(std::string_view channel);
   size_t pubsub_numpat();
 

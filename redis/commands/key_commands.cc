@@ -56,13 +56,15 @@ void type(CommandContext& c) {
 
 void keys(CommandContext& c) {
   std::vector<std::string> found;
+  // A lone "*" is everything (the matcher itself matches nothing against an empty key).
+  bool all_keys = c.arg(1) == "*";
   int64_t now = c.ks.now_ms();
   {
     AllLocks all(c.ks);
     for (size_t i = 0; i < Keyspace::kShards; ++i) {
       c.ks.shard_at(c.client.db, i).for_each([&](Entry* e) {
         if (e->expire_at() != 0 && e->expire_at() <= now) return;
-        if (glob_match(c.arg(1), e->key())) found.emplace_back(e->key());
+        if (all_keys || glob_match(c.arg(1), e->key())) found.emplace_back(e->key());
       });
     }
   }
@@ -374,7 +376,7 @@ void ttl_common(CommandContext& c, bool ms, bool absolute) {
       return;
     }
     int64_t v = absolute ? e->expire_at() : std::max<int64_t>(0, e->expire_at() - c.ks.now_ms());
-    if (!ms) v = absolute ? v / 1000 : (v + 500) / 1000;
+    if (!ms) v = (v + 500) / 1000;  // Redis rounds both TTL and EXPIRETIME
     c.out.integer(v);
   });
 }

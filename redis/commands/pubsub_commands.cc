@@ -70,7 +70,8 @@ void pubsub_channels(CommandContext& c) {
     reply_subcommand_syntax_error(c);
     return;
   }
-  auto names = c.server.pubsub_channels(c.argc() == 3 ? c.arg(2) : "");
+  auto names =
+      c.server.pubsub_channels(c.argc() == 3 ? std::optional(c.arg(2)) : std::nullopt);
   c.out.array_header(names.size());
   for (const auto& n : names) c.out.bulk(n);
 }

@@ -132,7 +132,7 @@ std::string info_text(CommandContext& c, const InfoSelection& sel) {
                     "\r\nexpired_keys:", c.ks.expired_keys.load(),
                     "\r\nevicted_keys:0\r\nkeyspace_hits:", c.ks.keyspace_hits.load(),
                     "\r\nkeyspace_misses:", c.ks.keyspace_misses.load(),
-                    "\r\npubsub_channels:", s.pubsub_channels("").size(),
+                    "\r\npubsub_channels:", s.pubsub_channels(std::nullopt).size(),
                     "\r\npubsub_patterns:", s.pubsub_numpat(),
                     "\r\ntotal_error_replies:", st.error_replies.load(), "\r\n");
   }

@@ -10,11 +10,26 @@
 #include "redis/command.h"
 #include "redis/commands/util.h"
 #include "redis/keyspace.h"
+#include "redis/server.h"
 
 namespace corio::redis {
 namespace {
 
-constexpr int64_t kMaxStringLen = int64_t{512} * 1024 * 1024;
+// Redis's checkStringLength: a string may grow to proto-max-bulk-len bytes. False after
+// writing the error (also when size + append overflows).
+bool check_string_length(CommandContext& c, int64_t size, int64_t append) {
+  int64_t limit;
+  {
+    std::lock_guard<std::mutex> lock(c.server.config_mu());
+    limit = c.server.config().limits.max_bulk_len;
+  }
+  auto total = static_cast<int64_t>(static_cast<uint64_t>(size) + static_cast<uint64_t>(append));
+  if (total > limit || total < size || total < append) {
+    c.out.error("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
+    return false;
+  }
+  return true;
+}
 
 // Looks up a live key, counting hits/misses as Redis's INFO does.
 Entry* lookup(CommandContext& c, Shard& s, std::string_view key) {
@@ -285,14 +300,13 @@ Entry* replace_value(Shard& s, Entry* old, std::string_view key, const std::stri
 void append(CommandContext& c) {
   c.ks.with_key(c.client.db, c.arg(1), [&](Shard& s) {
     Entry* e = s.find(c.arg(1));
-    size_t old_len = e != nullptr ? e->value().size() : 0;
-    if (static_cast<int64_t>(old_len + c.arg(2).size()) > kMaxStringLen) {
-      c.out.error("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
-      return;
-    }
     if (e == nullptr) {
       s.put(c.arg(1), c.arg(2), 0);
       c.out.integer(static_cast<int64_t>(c.arg(2).size()));
+      return;
+    }
+    if (!check_string_length(c, static_cast<int64_t>(e->value().size()),
+                             static_cast<int64_t>(c.arg(2).size()))) {
       return;
     }
     std::string v(e->value());
@@ -350,19 +364,13 @@ void setrange(CommandContext& c) {
   std::string_view patch = c.arg(3);
   c.ks.with_key(c.client.db, c.arg(1), [&](Shard& s) {
     Entry* e = s.find(c.arg(1));
-    if (e == nullptr && patch.empty()) {
-      c.out.integer(0);
-      return;
-    }
-    if (offset + static_cast<int64_t>(patch.size()) > kMaxStringLen) {
-      c.out.error("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
-      return;
-    }
-    std::string v(e != nullptr ? e->value() : std::string_view());
+    // Setting nothing: 0 for a missing key, the length of an existing one (no size check).
     if (patch.empty()) {
-      c.out.integer(static_cast<int64_t>(v.size()));
+      c.out.integer(e == nullptr ? 0 : static_cast<int64_t>(e->value().size()));
       return;
     }
+    if (!check_string_length(c, offset, static_cast<int64_t>(patch.size()))) return;
+    std::string v(e != nullptr ? e->value() : std::string_view());
     size_t need = static_cast<size_t>(offset) + patch.size();
     if (v.size() < need) v.resize(need, '\0');
     std::copy(patch.begin(), patch.end(), v.begin() + offset);

@@ -429,6 +429,50 @@ Normalizer SortedArray() {
   };
 }
 
+Normalizer SortedArrayAt(size_t index) {
+  return [index](std::string_view raw) {
+    std::string header;
+    std::vector<std::string> elems = split_elements(raw, &header);
+    if (header.empty() || index >= elems.size()) return std::string(raw);
+    elems[index] = SortedArray()(elems[index]);
+    std::string out = header;
+    for (const auto& e : elems) out += e;
+    return out;
+  };
+}
+
+Normalizer SortedPairs() {
+  return [](std::string_view raw) {
+    std::string header;
+    std::vector<std::string> elems = split_elements(raw, &header);
+    if (header.empty() || elems.size() % 2 != 0) return std::string(raw);
+    std::vector<std::string> pairs;
+    for (size_t i = 0; i < elems.size(); i += 2) pairs.push_back(elems[i] + elems[i + 1]);
+    std::sort(pairs.begin(), pairs.end());
+    std::string out = header;
+    for (const auto& p : pairs) out += p;
+    return out;
+  };
+}
+
+Normalizer Then(Normalizer first, Normalizer second) {
+  return [first, second](std::string_view raw) { return second(first(raw)); };
+}
+
+// (Replacements are std::regex_replace formats: "$$" is a dollar sign, "$1" a group.)
+Normalizer HelloId() {
+  return Replace({{R"(\$2\r\nid\r\n:\d+\r\n)", "$$2\r\nid\r\n:<id>\r\n"}});
+}
+
+Normalizer ClientFields() {
+  return Replace({
+      {R"(^(\$|=)\d+\r\n)", "$1<len>\r\n"},  // the bulk's length
+      {R"(\b(id|fd|age|idle|qbuf|qbuf-free|argv-mem|multi-mem|rbs|rbp|obl|oll|omem|tot-mem)=\d+)",
+       "$1=<n>"},
+      {R"(\b(addr|laddr)=[0-9.:]+)", "$1=<addr>"},
+  });
+}
+
 // ---- DiffClient ----
 
 DiffClient::Replies DiffClient::Exchange(std::string_view request) {
@@ -490,6 +534,25 @@ DiffClient::Replies DiffClient::Next() {
     if (!res) return res;
   }
   return ::testing::AssertionSuccess();
+}
+
+::testing::AssertionResult DiffClient::SameUnordered(int replies, const Normalizer& normalize) {
+  std::vector<std::string> ours, theirs;
+  for (int i = 0; i < replies; ++i) {
+    Replies r = Next();
+    if (!r.ours.ok() || !r.theirs.ok()) {
+      return Compare("(reply " + std::to_string(i + 1) + ")", r, normalize);
+    }
+    ours.push_back(normalize ? normalize(*r.ours) : *r.ours);
+    theirs.push_back(normalize ? normalize(*r.theirs) : *r.theirs);
+  }
+  std::sort(ours.begin(), ours.end());
+  std::sort(theirs.begin(), theirs.end());
+  if (ours == theirs) return ::testing::AssertionSuccess();
+  auto out = ::testing::AssertionFailure() << "unordered replies differ";
+  for (const auto& r : theirs) out << "\n   redis: " << Escape(r);
+  for (const auto& r : ours) out << "\n   corio: " << Escape(r);
+  return out;
 }
 
 ::testing::AssertionResult DiffClient::BothClosed() {

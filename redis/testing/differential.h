@@ -121,6 +121,18 @@ Normalizer Replace(std::vector<std::pair<std::string, std::string>> regex_and_re
 Normalizer ShapeOnly();
 // Elements of an array reply sorted (replies whose order is unspecified: KEYS).
 Normalizer SortedArray();
+// The array at element `index` of an array reply sorted (SCAN's keys).
+Normalizer SortedArrayAt(size_t index);
+// Key/value pairs of a map reply (or of its RESP2 flattened array) sorted by key (CONFIG
+// GET with several parameters: Redis's order comes from its hash table).
+Normalizer SortedPairs();
+// The first normalizer, then the second.
+Normalizer Then(Normalizer first, Normalizer second);
+// HELLO's reply with the client id replaced ("id" differs between servers).
+Normalizer HelloId();
+// CLIENT LIST / CLIENT INFO lines with the fields that depend on the process (id, addr,
+// laddr, fd, age, idle, buffer and memory sizes) replaced, and the bulk length with them.
+Normalizer ClientFields();
 
 // Two connections, one per server, fed the same bytes.
 class DiffClient {
@@ -145,6 +157,9 @@ class DiffClient {
                                      const Normalizer& normalize = nullptr);
   // The next `replies` replies (already requested) are the same on both.
   ::testing::AssertionResult SameNext(int replies = 1, const Normalizer& normalize = nullptr);
+  // The next `replies` replies, compared as multisets (after `normalize`): for replies
+  // whose order is unspecified (UNSUBSCRIBE with no arguments, in hash-table order).
+  ::testing::AssertionResult SameUnordered(int replies, const Normalizer& normalize = nullptr);
   // Both servers closed the connection (after QUIT, a protocol error, CLIENT KILL).
   ::testing::AssertionResult BothClosed();
   // Sends to both without reading (the reply is read later with SameNext).
