@@ -154,11 +154,8 @@ void hello(CommandContext& c) {
 }
 
 void select(CommandContext& c) {
-  int64_t db;
-  if (!parse_i64(c.arg(1), db)) {
-    c.out.error(kErrNotInteger);
-    return;
-  }
+  int db;
+  if (!parse_int_or_reply(c, c.arg(1), db)) return;
   if (db < 0 || db >= Keyspace::kDatabases) {
     c.out.error("ERR DB index is out of range");
     return;

@@ -223,11 +223,8 @@ void copy(CommandContext& c) {
     if (iequals(c.arg(i), "REPLACE")) {
       replace = true;
     } else if (iequals(c.arg(i), "DB") && i + 1 < c.argc()) {
-      int64_t db;
-      if (!parse_i64(c.arg(i + 1), db)) {
-        c.out.error(kErrNotInteger);
-        return;
-      }
+      int db;
+      if (!parse_int_or_reply(c, c.arg(i + 1), db)) return;
       if (db < 0 || db >= Keyspace::kDatabases) {
         c.out.error("ERR DB index is out of range");
         return;
@@ -262,11 +259,8 @@ void copy(CommandContext& c) {
 }
 
 void move(CommandContext& c) {
-  int64_t db;
-  if (!parse_i64(c.arg(2), db)) {
-    c.out.error(kErrNotInteger);
-    return;
-  }
+  int db;
+  if (!parse_int_or_reply(c, c.arg(2), db)) return;
   if (db < 0 || db >= Keyspace::kDatabases) {
     c.out.error("ERR DB index is out of range");
     return;

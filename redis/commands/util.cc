@@ -93,6 +93,23 @@ void reply_help(CommandContext& c, std::string_view command,
   c.out.simple("    Prints this help.");
 }
 
+bool parse_int_or_reply(CommandContext& c, std::string_view arg, int& out,
+                        std::string_view msg) {
+  int64_t v;
+  if (!parse_i64(arg, v)) {
+    c.out.error(msg.empty() ? kErrNotInteger : "ERR " + std::string(msg));
+    return false;
+  }
+  if (v < INT32_MIN || v > INT32_MAX) {
+    c.out.error(msg.empty() ? "ERR value is out of range, value must between -2147483648 and "
+                              "2147483647"
+                            : "ERR " + std::string(msg));
+    return false;
+  }
+  out = static_cast<int>(v);
+  return true;
+}
+
 void reply_subcommand_syntax_error(CommandContext& c) {
   std::string cmd(c_str(c.arg(0)));
   for (char& ch : cmd) {

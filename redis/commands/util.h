@@ -33,6 +33,10 @@ struct CommandContext;
 // simple string.
 void reply_help(CommandContext& c, std::string_view command,
                 std::initializer_list<std::string_view> lines);
+// Redis's getIntFromObjectOrReply: an integer that fits an int. On failure writes `msg`
+// (or Redis's default messages when empty) and returns false.
+bool parse_int_or_reply(CommandContext& c, std::string_view arg, int& out,
+                        std::string_view msg = {});
 // "ERR unknown subcommand or wrong number of arguments for '<arg 1>'. Try <ARG 0> HELP."
 void reply_subcommand_syntax_error(CommandContext& c);
 

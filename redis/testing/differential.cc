@@ -102,6 +102,30 @@ std::string map_scalars(std::string_view raw,
   return r.empty() ? std::string(raw) : r;
 }
 
+// `raw` without the entries of RESP3 maps (at any depth) whose key is one of `keys`.
+std::string drop_map_entries(std::string_view raw, const std::vector<std::string>& keys) {
+  std::string header;
+  std::vector<std::string> elems = split_elements(raw, &header);
+  if (header.empty()) return std::string(raw);
+  if (raw[0] != '%') {
+    std::string out = header;
+    for (const auto& e : elems) out += drop_map_entries(e, keys);
+    return out;
+  }
+  std::string body;
+  size_t pairs = 0;
+  for (size_t i = 0; i + 1 < elems.size(); i += 2) {
+    FrameParser::Result key = ParseFrame(elems[i]);
+    if (key.status == ParseStatus::kComplete && key.frame.kind() == Frame::Kind::kBulk &&
+        std::find(keys.begin(), keys.end(), key.frame.str()) != keys.end()) {
+      continue;
+    }
+    body += elems[i] + drop_map_entries(elems[i + 1], keys);
+    ++pairs;
+  }
+  return "%" + std::to_string(pairs) + "\r\n" + body;
+}
+
 }  // namespace
 
 // ---- Encoding and messages ----
@@ -455,6 +479,10 @@ Normalizer SortedPairs() {
   };
 }
 
+Normalizer DropMapEntries(std::vector<std::string> keys) {
+  return [keys](std::string_view raw) { return drop_map_entries(raw, keys); };
+}
+
 Normalizer Then(Normalizer first, Normalizer second) {
   return [first, second](std::string_view raw) { return second(first(raw)); };
 }
@@ -466,7 +494,8 @@ Normalizer HelloId() {
 
 Normalizer ClientFields() {
   return Replace({
-      {R"(^(\$|=)\d+\r\n)", "$1<len>\r\n"},  // the bulk's length
+      // The length of each bulk holding client lines (also inside an array).
+      {R"((\$|=)\d+(\r\n(txt:)?id=))", "$1<len>$2"},
       {R"(\b(id|fd|age|idle|qbuf|qbuf-free|argv-mem|multi-mem|rbs|rbp|obl|oll|omem|tot-mem)=\d+)",
        "$1=<n>"},
       {R"(\b(addr|laddr)=[0-9.:]+)", "$1=<addr>"},
@@ -610,15 +639,23 @@ void DifferentialTest::SetUp() {
   // A clean slate on both: no keys, default settings that tests may change, stats reset.
   auto admin = NewClient();
   ASSERT_NE(admin, nullptr);
-  for (const char* reset : {"*1\r\n$8\r\nFLUSHALL\r\n",
-                            "*4\r\n$6\r\nCONFIG\r\n$3\r\nSET\r\n$11\r\nrequirepass\r\n$0\r\n\r\n",
-                            "*2\r\n$6\r\nCONFIG\r\n$9\r\nRESETSTAT\r\n"}) {
-    auto r = admin->Exchange(reset);
-    ASSERT_TRUE(r.ours.ok() && r.theirs.ok()) << "reset failed: " << Escape(reset);
+  // A test may have left kPassword set: log in first (an error if none is set).
+  (void)admin->Exchange(EncodeCommand({"AUTH", kPassword}));
+  for (const std::vector<std::string>& reset :
+       std::vector<std::vector<std::string>>{{"CONFIG", "SET", "requirepass", ""},
+                                             {"FLUSHALL"},
+                                             {"CONFIG", "RESETSTAT"}}) {
+    auto r = admin->Exchange(EncodeCommand(reset));
+    ASSERT_TRUE(r.ours.ok() && r.theirs.ok() && r.ours->at(0) == '+' && r.theirs->at(0) == '+')
+        << "resetting the servers failed: " << Escape(EncodeCommand(reset));
   }
 }
 
 void DifferentialTest::TearDown() { client_.reset(); }
+
+void DifferentialTest::RequirePassword(DiffClient& admin) {
+  ASSERT_TRUE(admin.Same({"CONFIG", "SET", "requirepass", kPassword}));
+}
 
 DiffClient& DifferentialTest::client() {
   if (client_ == nullptr) client_ = NewClient();

@@ -126,6 +126,9 @@ Normalizer SortedArrayAt(size_t index);
 // Key/value pairs of a map reply (or of its RESP2 flattened array) sorted by key (CONFIG
 // GET with several parameters: Redis's order comes from its hash table).
 Normalizer SortedPairs();
+// RESP3 maps (at any depth) without the entries whose key is one of `keys` (COMMAND DOCS
+// without the argument descriptions this server does not keep).
+Normalizer DropMapEntries(std::vector<std::string> keys);
 // The first normalizer, then the second.
 Normalizer Then(Normalizer first, Normalizer second);
 // HELLO's reply with the client id replaced ("id" differs between servers).
@@ -177,6 +180,10 @@ class DiffClient {
 
 // The fixture: both servers (shared by every test of the binary), reset before each test.
 class DifferentialTest : public ::testing::Test {
+ public:
+  // The only password tests may set (SetUp must be able to log in to clear it).
+  static constexpr const char* kPassword = "test-secret";
+
  protected:
   void SetUp() override;
   void TearDown() override;
@@ -185,6 +192,9 @@ class DifferentialTest : public ::testing::Test {
   DiffClient& client();
   // Another client pair (for WATCH by a second client, PUBLISH to a subscriber, ...).
   std::unique_ptr<DiffClient> NewClient();
+
+  // CONFIG SET requirepass kPassword on both (through `admin`, which stays logged in).
+  void RequirePassword(DiffClient& admin);
 
   static CorioServer& ours();
   static RealRedis& theirs();
