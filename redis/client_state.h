@@ -21,6 +21,8 @@
 
 namespace corio::redis {
 
+struct CommandSpec;
+
 // A published message, encoded once per protocol on first use by a subscriber of it.
 struct PubMessage {
   std::string resp2;
@@ -50,11 +52,18 @@ struct ClientState {
   int64_t last_interaction_ms = 0;
   std::string last_command = "NULL";
   bool close_after_reply = false;  // QUIT, or a fatal protocol error
+  bool no_evict = false;           // CLIENT NO-EVICT ON (shown as flag 'e')
 
-  // MULTI/EXEC.
+  // MULTI/EXEC. While EXEC runs the queued commands, in_multi stays true (CLIENT INFO
+  // shows flags=x and multi=<queued>, as Redis does) and in_exec is set.
   bool in_multi = false;
+  bool in_exec = false;
   bool multi_error = false;  // a command failed to queue: EXEC answers EXECABORT
-  std::vector<std::vector<std::string>> queued;
+  struct QueuedCommand {
+    const CommandSpec* spec;
+    std::vector<std::string> args;
+  };
+  std::vector<QueuedCommand> queued;
   Keyspace::DirtyFlag dirty = std::make_shared<std::atomic<bool>>(false);
   std::vector<std::pair<int, std::string>> watched;
 

@@ -1,10 +1,12 @@
 #include "redis/connection.h"
 
+#include <chrono>
 #include <string>
 
 #include "net/byte_buffer.h"
 #include "net/net_error.h"
 #include "redis/client_state.h"
+#include "redis/commands/util.h"
 #include "redis/command_table.h"
 #include "redis/reply_writer.h"
 #include "redis/resp_parser.h"
@@ -19,20 +21,24 @@ constexpr size_t kReadChunk = 16 * 1024;
 // pipeline does not buffer all its replies.
 constexpr size_t kFlushThreshold = 64 * 1024;
 
+// A C string's view of `s`: Redis formats arguments with %s, which stops at a NUL byte.
+std::string_view c_str_view(std::string_view s) {
+  size_t nul = s.find('\0');
+  return nul == std::string_view::npos ? s : s.substr(0, nul);
+}
+
 std::string unknown_command_error(const CommandArgs& args) {
   // Redis 7.0: each argument quoted, until 128 bytes of them.
   std::string quoted;
   for (size_t i = 1; i < args.size() && quoted.size() < 128; ++i) {
     size_t room = 128 - quoted.size();
     quoted += "'";
-    quoted += args[i].substr(0, room);
+    quoted += c_str_view(args[i]).substr(0, room);
     quoted += "' ";
   }
-  return "ERR unknown command '" + std::string(args[0].substr(0, 128)) +
+  return "unknown command '" + std::string(c_str_view(args[0]).substr(0, 128)) +
          "', with args beginning with: " + quoted;
 }
-
-bool allowed_when_subscribed(const CommandSpec& spec) { return (spec.flags & kSubscribed) != 0; }
 
 std::string upper(std::string_view s) {
   std::string u(s);
@@ -42,68 +48,109 @@ std::string upper(std::string_view s) {
   return u;
 }
 
+bool password_required(Server& server) {
+  std::lock_guard<std::mutex> lock(server.config_mu());
+  return !server.config().requirepass.empty();
+}
+
 }  // namespace
 
+void discard_transaction(Server& server, ClientState& client) {
+  client.in_multi = false;
+  client.multi_error = false;
+  client.queued.clear();
+  if (!client.watched.empty()) server.keyspace().unwatch_all(client.dirty, client.watched);
+  client.watched.clear();
+  client.dirty->store(false);
+}
+
+void run_command(Server& server, ClientState& client, const CommandSpec& spec,
+                 const CommandArgs& args, ReplyWriter& out) {
+  CommandContext ctx{server, server.keyspace(), client, args, out};
+  uint64_t errors_before = out.errors();
+  auto start = std::chrono::steady_clock::now();
+  spec.handler(ctx);
+  auto usec = std::chrono::duration_cast<std::chrono::microseconds>(
+                  std::chrono::steady_clock::now() - start)
+                  .count();
+  // Ordering: relaxed: statistics only.
+  spec.stats->calls.fetch_add(1, std::memory_order_relaxed);
+  spec.stats->usec.fetch_add(static_cast<uint64_t>(usec), std::memory_order_relaxed);
+  // EXEC's own reply holds its commands' errors: they were counted as they ran.
+  if (out.errors() != errors_before && spec.name != "exec") {
+    spec.stats->failed_calls.fetch_add(1, std::memory_order_relaxed);
+    server.record_error(out.last_error_code());
+  }
+  server.stats().commands_processed.fetch_add(1, std::memory_order_relaxed);
+}
+
+// The checks of Redis 7.0's processCommand, in its order: existence, arity, NOAUTH,
+// commands refused inside MULTI, the RESP2 subscribed context; then MULTI queues the
+// command or it runs. A refused command flags an open transaction (EXEC will answer
+// EXECABORT); a refused EXEC discards the transaction at once and says why.
 void execute_command(Server& server, ClientState& client, const CommandArgs& args,
                      ReplyWriter& out) {
+  // Redis closes connections that look like HTTP requests (cross-protocol attacks).
+  if (iequals(args[0], "host:") || iequals(args[0], "post")) {
+    client.close_after_reply = true;
+    return;
+  }
   const CommandTable& table = CommandTable::instance();
-  const CommandSpec* spec = table.find(args[0]);
-  auto fail_queue = [&] {
+  const CommandSpec* spec = table.lookup(args.args());
+  client.last_command = spec != nullptr ? std::string(spec->name) : "NULL";
+  bool is_exec = spec != nullptr && spec->name == "exec";
+  // `code`: the error code when it is not ERR (Redis's shared errors such as NOAUTH).
+  auto reject = [&](std::string_view text, std::string_view code = {}) {
     if (client.in_multi) client.multi_error = true;
+    if (spec != nullptr && spec->stats != nullptr) {
+      spec->stats->rejected_calls.fetch_add(1, std::memory_order_relaxed);
+    }
+    std::string msg = code.empty() ? std::string(text) : std::string(code) + " " + std::string(text);
+    if (is_exec) {
+      discard_transaction(server, client);
+      out.error("EXECABORT Transaction discarded because of: " + msg);
+    } else {
+      out.error(code.empty() ? "ERR " + msg : msg);
+    }
+    server.record_error(out.last_error_code());
   };
-  if (spec == nullptr || spec->name.find('|') != std::string_view::npos) {
-    fail_queue();
-    out.error(unknown_command_error(args));
+  if (spec == nullptr || spec->handler == nullptr) {
+    const CommandSpec* container = table.find(args[0]);
+    if (container != nullptr && !container->subcommands.empty() && args.size() > 1) {
+      reject("unknown subcommand '" + std::string(c_str_view(args[1]).substr(0, 128)) +
+             "'. Try " + upper(c_str_view(args[0])) + " HELP.");
+    } else if (spec != nullptr) {
+      reject("wrong number of arguments for '" + std::string(spec->name) + "' command");
+    } else {
+      reject(unknown_command_error(args));
+    }
     return;
   }
-  if (!spec->subcommands.empty() && !(args.size() == 1 && spec->handler != nullptr)) {
-    if (args.size() < 2) {
-      fail_queue();
-      (void)CommandTable::check_arity(*spec, args.size(), out);
-      return;
-    }
-    const CommandSpec* sub = table.find_sub(*spec, args[1]);
-    if (sub == nullptr) {
-      fail_queue();
-      out.error("ERR unknown subcommand '" + std::string(args[1].substr(0, 128)) + "'. Try " +
-                upper(spec->name) + " HELP.");
-      return;
-    }
-    spec = sub;
-  }
-  if (!CommandTable::check_arity(*spec, args.size(), out)) {
-    fail_queue();
+  int argc = static_cast<int>(args.size());
+  if ((spec->arity > 0 && argc != spec->arity) || (spec->arity < 0 && argc < -spec->arity)) {
+    reject("wrong number of arguments for '" + std::string(spec->name) + "' command");
     return;
   }
-  if (!client.authenticated && (spec->flags & kNoAuth) == 0) {
-    bool need_auth;
-    {
-      std::lock_guard<std::mutex> lock(server.config_mu());
-      need_auth = !server.config().requirepass.empty();
-    }
-    if (need_auth) {
-      fail_queue();
-      out.error("NOAUTH Authentication required.");
-      return;
-    }
-    client.authenticated = true;  // no password configured
-  }
-  if (client.protocol == 2 && client.subscriptions() > 0 && !allowed_when_subscribed(*spec)) {
-    out.error("ERR Can't execute '" + std::string(spec->name) +
-              "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed "
-              "in this context");
+  if (!client.authenticated && (spec->flags & kNoAuth) == 0 && password_required(server)) {
+    reject("Authentication required.", "NOAUTH");
     return;
   }
-  if (client.in_multi && (spec->flags & kNoMulti) == 0) {
-    std::vector<std::string> copy(args.begin(), args.end());
-    client.queued.push_back(std::move(copy));
+  if (client.in_multi && (spec->flags & kNoMulti) != 0) {
+    reject("Command not allowed inside a transaction");
+    return;
+  }
+  if (client.protocol == 2 && client.subscriptions() > 0 && (spec->flags & kSubscribed) == 0) {
+    reject("Can't execute '" + std::string(spec->name) +
+           "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in "
+           "this context");
+    return;
+  }
+  if (client.in_multi && (spec->flags & kNotQueued) == 0) {
+    client.queued.push_back({spec, std::vector<std::string>(args.begin(), args.end())});
     out.simple("QUEUED");
     return;
   }
-  client.last_command = std::string(spec->name);
-  CommandContext ctx{server, server.keyspace(), client, args, out};
-  spec->handler(ctx);
-  server.stats().commands_processed.fetch_add(1, std::memory_order_relaxed);
+  run_command(server, client, *spec, args, out);
 }
 
 namespace {
@@ -125,10 +172,8 @@ class Connection {
     client_.fd = stream_.fd();
     client_.created_ms = server.now_ms();
     client_.last_interaction_ms = client_.created_ms;
-    {
-      std::lock_guard<std::mutex> lock(server.config_mu());
-      client_.authenticated = server.config().requirepass.empty();
-    }
+    // As Redis: a client is authenticated from the start when no password is set.
+    client_.authenticated = !password_required(server);
     server.add_client(&client_);
   }
   ~Connection() {
@@ -176,7 +221,7 @@ Connection::Outcome Connection::process_input(net::ByteBuffer& in, net::ByteBuff
   uint64_t executed = 0;
   Outcome outcome = Outcome::kContinue;
   for (;;) {
-    bool auth_required = !client_.authenticated;
+    bool auth_required = !client_.authenticated && password_required(server_);
     ParseResult r = parser_.parse(in.readable_view(), args_, auth_required);
     if (r.status == ParseStatus::kIncomplete) break;
     if (r.status == ParseStatus::kQueryBufferFull) {

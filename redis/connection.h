@@ -20,12 +20,19 @@ class Server;
 
 Task<void> serve_connection(Server& server, net::TcpStream stream, net::SocketAddr peer);
 
-// Executes one command for `client` (the dispatch rules: unknown command, arity, NOAUTH,
-// subscribed mode, MULTI queueing), writing the reply into `out`.
 struct ClientState;
+struct CommandSpec;
 class ReplyWriter;
 class CommandArgs;
+
+// Executes one command for `client` (the dispatch rules: unknown command, arity, NOAUTH,
+// subscribed mode, MULTI queueing), writing the reply into `out`.
 void execute_command(Server& server, ClientState& client, const CommandArgs& args,
                      ReplyWriter& out);
+// Runs `spec`'s handler with no checks (EXEC runs the commands it queued this way).
+void run_command(Server& server, ClientState& client, const CommandSpec& spec,
+                 const CommandArgs& args, ReplyWriter& out);
+// Ends MULTI: drops the queued commands, the EXECABORT flag and every WATCH.
+void discard_transaction(Server& server, ClientState& client);
 
 }  // namespace corio::redis

@@ -13,7 +13,7 @@ Entry* Entry::create(std::string_view key, std::string_view value, int64_t expir
   e->expire_at_ms_ = expire_at_ms;
   e->key_len_ = static_cast<uint32_t>(key.size());
   e->value_len_ = static_cast<uint32_t>(value.size());
-  e->access_secs_ = access_secs & 0x7fffffffu;
+  e->access_secs_ = access_secs & kAccessMask;
   std::memcpy(e->data_, key.data(), key.size());
   std::memcpy(e->data_ + key.size(), value.data(), value.size());
   return e;

@@ -35,11 +35,17 @@ class Entry {
   void set_expire_at(int64_t ms) { expire_at_ms_ = ms; }
   uint32_t expire_index() const { return expire_index_; }
   void set_expire_index(uint32_t i) { expire_index_ = i; }
-  uint32_t access_secs() const { return access_secs_; }
-  void touch_access(uint32_t secs) { access_secs_ = secs; }
-  // Modified in place since created (Redis reports such values as "raw").
-  bool is_raw() const { return raw_; }
-  void mark_raw() { raw_ = true; }
+  // Seconds since the last access, from `now_secs` (the clock's Unix seconds); the stamp
+  // keeps 30 bits, so this wraps after 34 years.
+  uint32_t idle_secs(uint32_t now_secs) const { return (now_secs - access_secs_) & kAccessMask; }
+  void touch_access(uint32_t secs) { access_secs_ = secs & kAccessMask; }
+
+  // How Redis would have encoded the value (OBJECT ENCODING): kAuto by its content (int if
+  // it reads as one, embstr up to 44 bytes, raw beyond), kString never int (INCRBYFLOAT's
+  // results), kRaw always raw (modified in place: APPEND, SETRANGE).
+  enum class Encoding : uint8_t { kAuto = 0, kString = 1, kRaw = 2 };
+  Encoding encoding() const { return static_cast<Encoding>(encoding_); }
+  void set_encoding(Encoding e) { encoding_ = static_cast<uint32_t>(e) & 3u; }
 
   // Bytes this entry occupies (for INFO memory and MEMORY USAGE).
   size_t allocation_size() const { return sizeof(Entry) + key_len_ + value_len_; }
@@ -50,8 +56,9 @@ class Entry {
   uint32_t key_len_ = 0;
   uint32_t value_len_ = 0;
   uint32_t expire_index_ = kNotExpiring;
-  uint32_t access_secs_ : 31 = 0;
-  bool raw_ : 1 = false;
+  static constexpr uint32_t kAccessMask = (1u << 30) - 1;
+  uint32_t access_secs_ : 30 = 0;
+  uint32_t encoding_ : 2 = 0;
   char data_[];  // key, then value
 };
 

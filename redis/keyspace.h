@@ -144,6 +144,14 @@ class Keyspace {
     return f(s);
   }
 
+  // Runs f(s) with shard `s` locked (unless this thread already holds it).
+  template <typename F>
+  decltype(auto) with_shard(Shard& s, F&& f) {
+    if (held(s)) return f(s);
+    std::lock_guard<std::mutex> lock(s.mu);
+    return f(s);
+  }
+
   // Total keys / expiring keys in a database (locks each shard briefly).
   size_t db_size(int db);
   size_t db_expiring(int db);

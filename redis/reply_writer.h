@@ -27,6 +27,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "net/byte_buffer.h"
@@ -47,7 +48,11 @@ class ReplyWriter {
   // +OK. CR and LF in `s` become spaces, as Redis does, so the reply stays one line.
   void simple(std::string_view s) { line('+', s); }
   // -<s>, where `s` starts with the error code: error("ERR no such key"). Same CR/LF rule.
-  void error(std::string_view s) { line('-', s); }
+  void error(std::string_view s) {
+    ++errors_;
+    last_error_code_ = s.substr(0, s.find(' '));
+    line('-', s);
+  }
   void integer(int64_t v) { header(':', v); }
   void bulk(std::string_view s);
   void null();
@@ -63,6 +68,12 @@ class ReplyWriter {
   // `format`: three bytes ("txt", "mkd"); shorter is padded with spaces, longer is cut.
   void verbatim(std::string_view text, std::string_view format = "txt");
 
+  // How many error replies this writer has written (a command whose handler wrote one
+  // failed, for INFO commandstats/errorstats).
+  uint64_t errors() const { return errors_; }
+  // The code ("ERR", "WRONGPASS", ...) of the last error written.
+  const std::string& last_error_code() const { return last_error_code_; }
+
   // Writes any frame, with the RESP2 conversions above when the protocol is 2 (so a Null
   // parsed from *-1 is written back as $-1).
   void frame(const Frame& f);
@@ -76,6 +87,8 @@ class ReplyWriter {
 
   net::ByteBuffer& out_;
   bool resp3_;
+  uint64_t errors_ = 0;
+  std::string last_error_code_;
 };
 
 }  // namespace corio::redis

@@ -133,6 +133,12 @@ class CommandArgs {
     size_t storage = storage_.capacity() > 15 ? storage_.capacity() : 0;
     return args_.capacity() * sizeof(std::string_view) + storage;
   }
+  // Views of `args` (which must outlive their use), for a command that was not parsed
+  // from bytes: one queued by MULTI, run by EXEC.
+  void assign(std::span<const std::string> args) {
+    args_.clear();
+    for (const std::string& a : args) args_.emplace_back(a);
+  }
   // Frees everything (an idle connection keeps nothing).
   void release() {
     std::vector<std::string_view>().swap(args_);  // `= {}` would keep the capacity

@@ -1,6 +1,7 @@
 #include "redis/server.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 
 #include "redis/connection.h"
@@ -166,6 +167,30 @@ Task<void> Server::purge_loop() {
   }
 }
 
+void Server::record_error(std::string_view code) {
+  stats_.error_replies.fetch_add(1, std::memory_order_relaxed);
+  std::lock_guard<std::mutex> lock(errors_mu_);
+  // Redis stops adding new codes past 128 distinct ones (a flood of made-up codes).
+  auto it = error_counts_.find(std::string(code));
+  if (it != error_counts_.end()) {
+    ++it->second;
+  } else if (error_counts_.size() < 128) {
+    error_counts_.emplace(std::string(code), 1);
+  }
+}
+
+std::vector<std::pair<std::string, uint64_t>> Server::error_counts() {
+  std::lock_guard<std::mutex> lock(errors_mu_);
+  std::vector<std::pair<std::string, uint64_t>> out(error_counts_.begin(), error_counts_.end());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void Server::reset_error_counts() {
+  std::lock_guard<std::mutex> lock(errors_mu_);
+  error_counts_.clear();
+}
+
 void Server::add_client(ClientState* c) {
   std::lock_guard<std::mutex> lock(clients_mu_);
   clients_.push_back(c);
@@ -173,11 +198,9 @@ void Server::add_client(ClientState* c) {
 
 void Server::remove_client(ClientState* c) {
   std::lock_guard<std::mutex> lock(clients_mu_);
+  // Keeps the order of connection (CLIENT LIST lists clients oldest first, as Redis).
   auto it = std::find(clients_.begin(), clients_.end(), c);
-  if (it != clients_.end()) {
-    *it = clients_.back();
-    clients_.pop_back();
-  }
+  if (it != clients_.end()) clients_.erase(it);
 }
 
 size_t Server::client_count() {
@@ -253,11 +276,11 @@ size_t Server::publish(std::string_view channel, std::string_view message) {
   return receivers;
 }
 
-std::vector<std::string> Server::pubsub_channels(std::string_view pattern) {
+std::vector<std::string> Server::pubsub_channels(std::optional<std::string_view> pattern) {
   std::lock_guard<std::mutex> lock(pubsub_mu_);
   std::vector<std::string> out;
   for (auto& [name, subs] : channels_) {
-    if (pattern.empty() || glob_match(pattern, name)) out.push_back(name);
+    if (!pattern || glob_match(*pattern, name)) out.push_back(name);
   }
   return out;
 }
@@ -275,65 +298,120 @@ size_t Server::pubsub_numpat() {
   return distinct.size();
 }
 
-bool glob_match(std::string_view p, std::string_view s, bool nocase) {
-  auto lower = [&](char c) {
-    return nocase && c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
-  };
+namespace {
+
+// Redis 7.0's stringmatchlen, rule for rule (its quirks are observable through KEYS, SCAN,
+// PSUBSCRIBE and CONFIG GET):
+//  - matching stops when either side runs out, so an empty string matches only an empty
+//    pattern (callers special-case a lone "*" as "everything");
+//  - past the end the pattern reads as NUL bytes, as the C string it is in Redis;
+//  - in a class, "x-y" is a range even when y is the closing bracket ("[a-]" is the range
+//    a..]), an unterminated class ends with the pattern, "\\x" matches x exactly;
+//  - `skip_longer` prunes retries after a failed '*' (an optimisation that keeps the
+//    matching polynomial; it does not change the answer).
+bool glob_match_impl(std::string_view p, std::string_view s, bool nocase, bool& skip_longer) {
   size_t pi = 0, si = 0;
-  while (pi < p.size()) {
-    char c = p[pi];
-    if (c == '*') {
-      while (pi + 1 < p.size() && p[pi + 1] == '*') ++pi;
-      if (pi + 1 == p.size()) return true;
-      for (size_t k = si; k <= s.size(); ++k) {
-        if (glob_match(p.substr(pi + 1), s.substr(k), nocase)) return true;
-      }
-      return false;
-    }
-    if (si >= s.size()) return false;
-    if (c == '?') {
-      ++pi;
-      ++si;
-      continue;
-    }
-    if (c == '[') {
-      size_t j = pi + 1;
-      bool negate = j < p.size() && p[j] == '^';
-      if (negate) ++j;
-      bool matched = false;
-      while (j < p.size() && p[j] != ']') {
-        if (p[j] == '\\' && j + 1 < p.size()) {
-          ++j;
-          if (lower(p[j]) == lower(s[si])) matched = true;
-        } else if (j + 2 < p.size() && p[j + 1] == '-' && p[j + 2] != ']') {
-          char lo = lower(p[j]), hi = lower(p[j + 2]);
-          if (lo > hi) std::swap(lo, hi);
-          char x = lower(s[si]);
-          if (x >= lo && x <= hi) matched = true;
-          j += 2;
-        } else if (lower(p[j]) == lower(s[si])) {
-          matched = true;
+  auto pat = [&](size_t i) { return i < p.size() ? p[i] : '\0'; };
+  auto low = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+  size_t plen = p.size(), slen = s.size();  // remaining lengths, as in Redis
+  while (plen > 0 && slen > 0) {
+    switch (pat(pi)) {
+      case '*': {
+        while (plen > 0 && pat(pi + 1) == '*') {
+          ++pi;
+          --plen;
         }
-        ++j;
+        if (plen == 1) return true;
+        while (slen > 0) {
+          if (glob_match_impl(p.substr(pi + 1, plen - 1), s.substr(si, slen), nocase,
+                              skip_longer)) {
+            return true;
+          }
+          if (skip_longer) return false;
+          ++si;
+          --slen;
+        }
+        skip_longer = true;
+        return false;
       }
-      if (j >= p.size()) {
-        // Unterminated class: Redis treats the pattern end as the class end.
+      case '?':
+        ++si;
+        --slen;
+        break;
+      case '[': {
+        ++pi;
+        --plen;
+        bool negate = pat(pi) == '^';
+        if (negate) {
+          ++pi;
+          --plen;
+        }
+        bool match = false;
+        char c = s[si];
+        for (;;) {
+          if (pat(pi) == '\\' && plen >= 2) {
+            ++pi;
+            --plen;
+            if (pat(pi) == c) match = true;
+          } else if (pat(pi) == ']') {
+            break;
+          } else if (plen == 0) {
+            --pi;
+            ++plen;
+            break;
+          } else if (plen >= 3 && pat(pi + 1) == '-') {
+            char start = pat(pi), end = pat(pi + 2), x = c;
+            if (start > end) std::swap(start, end);
+            if (nocase) {
+              start = low(start);
+              end = low(end);
+              x = low(x);
+            }
+            pi += 2;
+            plen -= 2;
+            if (x >= start && x <= end) match = true;
+          } else if (nocase ? low(pat(pi)) == low(c) : pat(pi) == c) {
+            match = true;
+          }
+          ++pi;
+          --plen;
+        }
+        if (negate) match = !match;
+        if (!match) return false;
+        ++si;
+        --slen;
+        break;
       }
-      if (negate) matched = !matched;
-      if (!matched) return false;
-      pi = j < p.size() ? j + 1 : j;
-      ++si;
-      continue;
+      case '\\':
+        if (plen >= 2) {
+          ++pi;
+          --plen;
+        }
+        [[fallthrough]];
+      default:
+        if (nocase ? low(pat(pi)) != low(s[si]) : pat(pi) != s[si]) return false;
+        ++si;
+        --slen;
+        break;
     }
-    if (c == '\\' && pi + 1 < p.size()) {
-      ++pi;
-      c = p[pi];
-    }
-    if (lower(c) != lower(s[si])) return false;
     ++pi;
-    ++si;
+    --plen;
+    if (slen == 0) {
+      while (pat(pi) == '*') {
+        ++pi;
+        --plen;
+      }
+      break;
+    }
   }
-  return si == s.size();
+  return plen == 0 && slen == 0;
+}
+
+}  // namespace
+
+bool glob_match(std::string_view p, std::string_view s, bool nocase) {
+  bool skip_longer = false;
+  return glob_match_impl(p, s, nocase, skip_longer);
 }
 
 }  // namespace corio::redis

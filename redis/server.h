@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,6 +61,7 @@ struct ServerStats {
   StripedCounter net_input_bytes;
   StripedCounter net_output_bytes;
   StripedCounter pubsub_messages;
+  StripedCounter error_replies;  // total_error_replies
 };
 
 class Server {
@@ -84,6 +86,12 @@ class Server {
   ServerStats& stats() { return stats_; }
   int64_t now_ms() const { return keyspace_.now_ms(); }
   int64_t start_ms() const { return start_ms_; }
+
+  // Counts an error reply by its code (INFO errorstats).
+  void record_error(std::string_view code);
+  // Every error code seen and its count, sorted by code.
+  std::vector<std::pair<std::string, uint64_t>> error_counts();
+  void reset_error_counts();
 
   // Client registry.
   void add_client(ClientState* c);
@@ -125,7 +133,8 @@ class Server {
   void punsubscribe(ClientState* c, const std::string& pattern);
   // Delivers to every subscriber; returns how many received it.
   size_t publish(std::string_view channel, std::string_view message);
-  std::vector<std::string> pubsub_channels(std::string_view pattern);
+  // Active channels matching `pattern` (all without one).
+  std::vector<std::string> pubsub_channels(std::optional<std::string_view> pattern);
   size_t pubsub_numsub(std::string_view channel);
   size_t pubsub_numpat();
 
@@ -152,6 +161,9 @@ class Server {
   std::shared_ptr<sync::Semaphore> connection_permits_;
   std::mutex drain_mu_;  // held by a connection while it leaves (see run())
   sync::Notify connections_drained_;
+
+  std::mutex errors_mu_;
+  absl::flat_hash_map<std::string, uint64_t> error_counts_;  // guarded by errors_mu_
 
   std::mutex pubsub_mu_;
   absl::flat_hash_map<std::string, std::vector<ClientState*>, StringViewHash, StringViewEq>

@@ -1,4 +1,5 @@
 // Connection commands: PING, ECHO, QUIT, AUTH, HELLO, SELECT, RESET, CLIENT.
+#include <optional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -81,10 +82,18 @@ void auth(CommandContext& c) {
   if (authenticate(c, user, c.arg(c.argc() - 1))) c.out.simple("OK");
 }
 
-bool valid_client_name(std::string_view name) {
+absl::string_view av(std::string_view s) { return {s.data(), s.size()}; }
+
+
+// CLIENT SETNAME's rules: printable ASCII without spaces; empty clears the name.
+bool set_client_name(CommandContext& c, std::string_view name) {
   for (char ch : name) {
-    if (ch < '!' || ch > '~') return false;
+    if (ch < '!' || ch > '~') {
+      c.out.error("ERR Client names cannot contain spaces, newlines or special characters.");
+      return false;
+    }
   }
+  c.client.name = std::string(name);
   return true;
 }
 
@@ -104,36 +113,26 @@ void hello(CommandContext& c) {
     protocol = static_cast<int>(v);
     i = 2;
   }
-  std::string_view setname;
-  bool has_setname = false;
   for (; i < c.argc(); ++i) {
-    bool more = i + 1 < c.argc();
-    if (iequals(c.arg(i), "AUTH") && i + 2 < c.argc()) {
+    size_t more = c.argc() - 1 - i;
+    if (iequals(c.arg(i), "AUTH") && more >= 2) {
       if (!authenticate(c, c.arg(i + 1), c.arg(i + 2))) return;
       i += 2;
-    } else if (iequals(c.arg(i), "SETNAME") && more) {
-      setname = c.arg(i + 1);
-      has_setname = true;
+    } else if (iequals(c.arg(i), "SETNAME") && more >= 1) {
+      // Applied at once, as Redis does (even if HELLO then fails for want of AUTH).
+      if (!set_client_name(c, c.arg(i + 1))) return;
       ++i;
     } else {
-      c.out.error(absl::StrCat("ERR Syntax error in HELLO option '",
-                               absl::string_view(c.arg(i).data(), c.arg(i).size()), "'"));
+      c.out.error(absl::StrCat("ERR Syntax error in HELLO option '", av(c_str(c.arg(i))), "'"));
       return;
     }
   }
   if (!c.client.authenticated && !requirepass(c.server).empty()) {
     c.out.error(
         "NOAUTH HELLO must be called with the client already authenticated, otherwise the "
-        "HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and "
-        "select the RESP protocol version at the same time");
+        "HELLO AUTH <user> <pass> option can be used to authenticate the client and select "
+        "the RESP protocol version at the same time");
     return;
-  }
-  if (has_setname) {
-    if (!valid_client_name(setname)) {
-      c.out.error("ERR Client names cannot contain spaces, newlines or special characters.");
-      return;
-    }
-    c.client.name = std::string(setname);
   }
   c.client.protocol = protocol;
   c.out.set_protocol(protocol);
@@ -155,11 +154,8 @@ void hello(CommandContext& c) {
 }
 
 void select(CommandContext& c) {
-  int64_t db;
-  if (!parse_i64(c.arg(1), db)) {
-    c.out.error(kErrNotInteger);
-    return;
-  }
+  int db;
+  if (!parse_int_or_reply(c, c.arg(1), db)) return;
   if (db < 0 || db >= Keyspace::kDatabases) {
     c.out.error("ERR DB index is out of range");
     return;
@@ -193,9 +189,14 @@ void reset(CommandContext& c) {
 // CLIENT LIST / INFO line for one client, Redis 7.0's fields.
 std::string client_line(Server& server, const ClientState& cl) {
   int64_t now = server.now_ms();
+  // Redis's flag letters, in its order.
   std::string flags;
-  if (cl.in_multi) flags += 'x';
   if (cl.subscriptions() > 0) flags += 'P';
+  if (cl.in_multi) flags += 'x';
+  if (cl.dirty->load(std::memory_order_relaxed)) flags += 'd';
+  if (cl.close_after_reply) flags += 'c';
+  if (cl.killed.load(std::memory_order_relaxed)) flags += 'A';
+  if (cl.no_evict) flags += 'e';
   if (flags.empty()) flags = "N";
   return absl::StrCat(
       "id=", cl.id, " addr=", cl.addr, " laddr=", cl.laddr, " fd=", cl.fd, " name=", cl.name,
@@ -209,12 +210,7 @@ std::string client_line(Server& server, const ClientState& cl) {
 void client_id(CommandContext& c) { c.out.integer(static_cast<int64_t>(c.client.id)); }
 
 void client_setname(CommandContext& c) {
-  if (!valid_client_name(c.arg(2))) {
-    c.out.error("ERR Client names cannot contain spaces, newlines or special characters.");
-    return;
-  }
-  c.client.name = std::string(c.arg(2));
-  c.out.simple("OK");
+  if (set_client_name(c, c.arg(2))) c.out.simple("OK");
 }
 
 void client_getname(CommandContext& c) {
@@ -225,41 +221,45 @@ void client_getname(CommandContext& c) {
   }
 }
 
+// Redis's client types (CLIENT LIST TYPE, CLIENT KILL TYPE); nullopt for an unknown name.
+enum class ClientType { kNormal, kReplica, kPubsub, kMaster };
+std::optional<ClientType> client_type_by_name(std::string_view name) {
+  if (iequals(name, "normal")) return ClientType::kNormal;
+  if (iequals(name, "slave") || iequals(name, "replica")) return ClientType::kReplica;
+  if (iequals(name, "pubsub")) return ClientType::kPubsub;
+  if (iequals(name, "master")) return ClientType::kMaster;
+  return std::nullopt;
+}
+ClientType client_type(const ClientState& cl) {
+  return cl.subscriptions() > 0 ? ClientType::kPubsub : ClientType::kNormal;
+}
+
+// CLIENT LIST [TYPE type] | [ID id ...]
 void client_list(CommandContext& c) {
   std::string all;
-  if (c.argc() > 2) {
-    // CLIENT LIST ID id... / TYPE normal|pubsub...
-    if (iequals(c.arg(2), "ID") && c.argc() > 3) {
-      std::vector<int64_t> ids;
-      for (size_t i = 3; i < c.argc(); ++i) {
-        int64_t id;
-        if (!parse_i64(c.arg(i), id) || id <= 0) {
-          c.out.error("ERR Invalid client ID");
-          return;
-        }
-        ids.push_back(id);
-      }
-      c.server.for_each_client([&](ClientState& cl) {
-        for (int64_t id : ids) {
-          if (static_cast<int64_t>(cl.id) == id) all += client_line(c.server, cl);
-        }
-      });
-    } else if (iequals(c.arg(2), "TYPE") && c.argc() == 4) {
-      bool pubsub = iequals(c.arg(3), "pubsub");
-      if (!pubsub && !iequals(c.arg(3), "normal") && !iequals(c.arg(3), "master") &&
-          !iequals(c.arg(3), "replica")) {
-        c.out.error(absl::StrCat("ERR Unknown client type '",
-                                 absl::string_view(c.arg(3).data(), c.arg(3).size()), "'"));
+  if (c.argc() == 4 && iequals(c.arg(2), "TYPE")) {
+    std::optional<ClientType> type = client_type_by_name(c.arg(3));
+    if (!type) {
+      c.out.error(absl::StrCat("ERR Unknown client type '", av(c_str(c.arg(3))), "'"));
+      return;
+    }
+    c.server.for_each_client([&](ClientState& cl) {
+      if (client_type(cl) == *type) all += client_line(c.server, cl);
+    });
+  } else if (c.argc() > 3 && iequals(c.arg(2), "ID")) {
+    for (size_t i = 3; i < c.argc(); ++i) {
+      int64_t id;
+      if (!parse_i64(c.arg(i), id)) {
+        c.out.error("ERR Invalid client ID");
         return;
       }
       c.server.for_each_client([&](ClientState& cl) {
-        if (iequals(c.arg(3), "normal") && cl.subscriptions() == 0) all += client_line(c.server, cl);
-        if (pubsub && cl.subscriptions() > 0) all += client_line(c.server, cl);
+        if (static_cast<int64_t>(cl.id) == id) all += client_line(c.server, cl);
       });
-    } else {
-      c.out.error(kErrSyntax);
-      return;
     }
+  } else if (c.argc() != 2) {
+    c.out.error(kErrSyntax);
+    return;
   } else {
     c.server.for_each_client([&](ClientState& cl) { all += client_line(c.server, cl); });
   }
@@ -268,119 +268,198 @@ void client_list(CommandContext& c) {
 
 void client_info(CommandContext& c) { c.out.verbatim(client_line(c.server, c.client)); }
 
+// CLIENT KILL addr:port (may kill the caller) | CLIENT KILL <option> <value> ...
+// (ID, TYPE, ADDR, LADDR, USER, SKIPME; the caller is skipped unless SKIPME no).
+// A caller that kills itself gets its reply, then the connection closes.
 void client_kill(CommandContext& c) {
-  if (c.argc() == 3) {
-    // Old form: CLIENT KILL addr:port
-    std::string addr(c.arg(2));
-    size_t n = c.server.kill_clients([&](ClientState& cl) { return cl.addr == addr; });
+  std::optional<std::string> addr, laddr;
+  std::optional<ClientType> type;
+  int64_t id = 0;
+  bool skipme = true;
+  bool old_form = c.argc() == 3;
+  if (old_form) {
+    addr = std::string(c.arg(2));
+    skipme = false;
+  } else {
+    for (size_t i = 2; i < c.argc(); i += 2) {
+      std::string_view opt = c.arg(i);
+      if (i + 1 >= c.argc()) {
+        c.out.error(kErrSyntax);
+        return;
+      }
+      std::string_view val = c.arg(i + 1);
+      if (iequals(opt, "ID")) {
+        if (!parse_i64(val, id) || id < 1) {
+          c.out.error("ERR client-id should be greater than 0");
+          return;
+        }
+      } else if (iequals(opt, "TYPE")) {
+        type = client_type_by_name(val);
+        if (!type) {
+          c.out.error(absl::StrCat("ERR Unknown client type '", av(c_str(val)), "'"));
+          return;
+        }
+      } else if (iequals(opt, "ADDR")) {
+        addr = std::string(c_str(val));
+      } else if (iequals(opt, "LADDR")) {
+        laddr = std::string(c_str(val));
+      } else if (iequals(opt, "USER")) {
+        // Only the default user exists.
+        if (val != "default") {
+          c.out.error(absl::StrCat("ERR No such user '", av(c_str(val)), "'"));
+          return;
+        }
+      } else if (iequals(opt, "SKIPME")) {
+        if (iequals(val, "yes")) {
+          skipme = true;
+        } else if (iequals(val, "no")) {
+          skipme = false;
+        } else {
+          c.out.error(kErrSyntax);
+          return;
+        }
+      } else {
+        c.out.error(kErrSyntax);
+        return;
+      }
+    }
+  }
+  ClientState* me = &c.client;
+  bool kill_me = false;
+  size_t n = c.server.kill_clients([&](ClientState& cl) {
+    if (addr && cl.addr != *addr) return false;
+    if (laddr && cl.laddr != *laddr) return false;
+    if (type && client_type(cl) != *type) return false;
+    if (id != 0 && static_cast<int64_t>(cl.id) != id) return false;
+    if (&cl == me) {
+      if (skipme) return false;
+      kill_me = true;
+      return false;  // counted below; closed after this reply
+    }
+    return true;
+  });
+  if (kill_me) {
+    ++n;
+    c.client.close_after_reply = true;
+  }
+  if (old_form) {
     if (n == 0) {
       c.out.error("ERR No such client");
     } else {
       c.out.simple("OK");
     }
-    return;
+  } else {
+    c.out.integer(static_cast<int64_t>(n));
   }
-  if ((c.argc() - 2) % 2 != 0) {
+}
+
+// Our subcommands only (Redis 7.0 also lists CACHING, GETREDIR, PAUSE, UNPAUSE, REPLY,
+// UNBLOCK, TRACKING and TRACKINGINFO, which this server does not have).
+void client_help(CommandContext& c) {
+  reply_help(c, "CLIENT",
+             {
+                 "GETNAME",
+                 "    Return the name of the current connection.",
+                 "ID",
+                 "    Return the ID of the current connection.",
+                 "INFO",
+                 "    Return information about the current client connection.",
+                 "KILL <ip:port>",
+                 "    Kill connection made from <ip:port>.",
+                 "KILL <option> <value> [<option> <value> [...]]",
+                 "    Kill connections. Options are:",
+                 "    * ADDR (<ip:port>|<unixsocket>:0)",
+                 "      Kill connections made from the specified address",
+                 "    * LADDR (<ip:port>|<unixsocket>:0)",
+                 "      Kill connections made to specified local address",
+                 "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+                 "      Kill connections by type.",
+                 "    * USER <username>",
+                 "      Kill connections authenticated by <username>.",
+                 "    * SKIPME (YES|NO)",
+                 "      Skip killing current connection (default: yes).",
+                 "LIST [options ...]",
+                 "    Return information about client connections. Options:",
+                 "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+                 "      Return clients of specified type.",
+                 "SETNAME <name>",
+                 "    Assign the name <name> to the current connection.",
+                 "NO-EVICT (ON|OFF)",
+                 "    Protect current client connection from eviction.",
+             });
+}
+
+void client_no_evict(CommandContext& c) {
+  if (iequals(c.arg(2), "on")) {
+    c.client.no_evict = true;
+  } else if (iequals(c.arg(2), "off")) {
+    c.client.no_evict = false;
+  } else {
     c.out.error(kErrSyntax);
     return;
   }
-  int64_t id = -1;
-  std::string addr, laddr;
-  bool skipme = true;
-  for (size_t i = 2; i + 1 < c.argc(); i += 2) {
-    std::string_view opt = c.arg(i), val = c.arg(i + 1);
-    if (iequals(opt, "ID")) {
-      if (!parse_i64(val, id) || id <= 0) {
-        c.out.error("ERR client-id should be greater than 0");
-        return;
-      }
-    } else if (iequals(opt, "ADDR")) {
-      addr = std::string(val);
-    } else if (iequals(opt, "LADDR")) {
-      laddr = std::string(val);
-    } else if (iequals(opt, "SKIPME")) {
-      if (iequals(val, "yes")) {
-        skipme = true;
-      } else if (iequals(val, "no")) {
-        skipme = false;
-      } else {
-        c.out.error(kErrSyntax);
-        return;
-      }
-    } else if (iequals(opt, "TYPE") || iequals(opt, "USER") || iequals(opt, "MAXAGE")) {
-      // Accepted; this server has only normal clients of the default user.
-    } else {
-      c.out.error(kErrSyntax);
-      return;
-    }
-  }
-  ClientState* me = &c.client;
-  size_t n = c.server.kill_clients([&](ClientState& cl) {
-    if (skipme && &cl == me) return false;
-    if (id > 0 && static_cast<int64_t>(cl.id) != id) return false;
-    if (!addr.empty() && cl.addr != addr) return false;
-    if (!laddr.empty() && cl.laddr != laddr) return false;
-    return true;
-  });
-  c.out.integer(static_cast<int64_t>(n));
+  c.out.simple("OK");
 }
-
-void client_help(CommandContext& c) {
-  static constexpr std::string_view kLines[] = {
-      "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-      "ID", "    Return the ID of the current connection.",
-      "INFO", "    Return information about the current client connection.",
-      "KILL <ip:port>", "    Kill connection made from <ip:port>.",
-      "KILL <option> <value> [<option> <value> [...]]",
-      "    Kill connections. Options are: ID, ADDR, LADDR, SKIPME.",
-      "LIST [options ...]", "    Return information about client connections.",
-      "GETNAME", "    Return the name of the current connection.",
-      "SETNAME <name>", "    Assign the name <name> to the current connection.",
-      "HELP", "    Print this help.",
-  };
-  c.out.array_header(std::size(kLines));
-  for (auto l : kLines) c.out.simple(l);
-}
-
-void client_noop_ok(CommandContext& c) { c.out.simple("OK"); }
 
 }  // namespace
 
 void register_connection_commands(std::vector<CommandSpec>& out) {
   const uint32_t kConn = kNoscript | kLoading | kStale;
-  out.push_back({"ping", -1, kFast | kSubscribed, 0, 0, 0, ping, "connection",
-                 "Ping the server"});
-  out.push_back({"echo", 2, kFast, 0, 0, 0, echo, "connection", "Echo the given string"});
-  out.push_back({"quit", -1, kConn | kFast | kNoAuth | kAllowBusy | kNoMulti | kSubscribed, 0, 0,
-                 0, quit, "connection", "Close the connection"});
-  out.push_back({"auth", -2, kConn | kFast | kNoAuth | kAllowBusy | kSkipMonitor, 0, 0, 0, auth,
-                 "connection", "Authenticate to the server"});
-  out.push_back({"hello", -1, kConn | kFast | kNoAuth | kAllowBusy | kSkipMonitor, 0, 0, 0, hello,
-                 "connection", "Handshake with Redis", "6.0.0"});
-  out.push_back({"select", 2, kConn | kFast, 0, 0, 0, select, "connection",
-                 "Change the selected database for the current connection"});
-  out.push_back({"reset", 1, kConn | kFast | kNoAuth | kAllowBusy | kNoMulti | kSubscribed, 0, 0,
-                 0, reset, "connection", "Reset the connection", "6.2.0"});
-  CommandSpec client{"client", -2, 0, 0, 0, 0, nullptr, "connection",
-                     "A container for client connection commands"};
-  client.subcommands = {
-      {"client|id", 2, kConn, 0, 0, 0, client_id, "connection", "Returns the client ID"},
-      {"client|setname", 3, kConn, 0, 0, 0, client_setname, "connection",
-       "Set the current connection name"},
-      {"client|getname", 2, kConn, 0, 0, 0, client_getname, "connection",
-       "Get the current connection name"},
-      {"client|list", -2, kAdmin | kConn, 0, 0, 0, client_list, "connection",
-       "Get the list of client connections"},
-      {"client|info", 2, kConn, 0, 0, 0, client_info, "connection",
-       "Returns information about the current client connection."},
-      {"client|kill", -3, kAdmin | kConn, 0, 0, 0, client_kill, "connection",
-       "Kill the connection of a client"},
-      {"client|help", 2, kConn, 0, 0, 0, client_help, "connection", "Show helpful text"},
-      {"client|setinfo", 4, kConn, 0, 0, 0, client_noop_ok, "connection",
-       "Set client library name/version (accepted and ignored)"},
-      {"client|no-evict", 3, kAdmin | kConn, 0, 0, 0, client_noop_ok, "connection",
-       "Set client eviction mode (accepted and ignored)"},
+  auto add = [&](CommandSpec spec) {
+    spec.group = "connection";
+    spec.acl |= kAclConnection;
+    if (spec.complexity.empty()) spec.complexity = "O(1)";
+    out.push_back(std::move(spec));
   };
+  add({.name = "ping", .arity = -1, .flags = kFast | kSubscribed, .handler = ping,
+       .summary = "Ping the server",
+       .tips = "request_policy:all_shards response_policy:all_succeeded"});
+  add({.name = "echo", .arity = 2, .flags = kLoading | kStale | kFast, .handler = echo,
+       .summary = "Echo the given string"});
+  add({.name = "quit", .arity = -1,
+       .flags = kConn | kFast | kNoAuth | kAllowBusy | kSubscribed | kNotQueued,
+       .handler = quit, .summary = "Close the connection"});
+  add({.name = "auth", .arity = -2, .flags = kConn | kFast | kNoAuth | kAllowBusy,
+       .handler = auth, .summary = "Authenticate to the server",
+       .complexity = "O(N) where N is the number of passwords defined for the user"});
+  add({.name = "hello", .arity = -1, .flags = kConn | kFast | kNoAuth | kAllowBusy,
+       .handler = hello, .summary = "Handshake with Redis", .since = "6.0.0"});
+  add({.name = "select", .arity = 2, .flags = kLoading | kStale | kFast, .handler = select,
+       .summary = "Change the selected database for the current connection"});
+  add({.name = "reset", .arity = 1,
+       .flags = kConn | kFast | kNoAuth | kAllowBusy | kSubscribed | kNotQueued,
+       .handler = reset, .summary = "Reset the connection", .since = "6.2.0"});
+  CommandSpec client{.name = "client", .arity = -2, .flags = 0, .handler = nullptr,
+                     .group = "connection",
+                     .summary = "A container for client connection commands", .since = "2.4.0",
+                     .complexity = "Depends on subcommand."};
+  auto sub = [&](CommandSpec spec) {
+    spec.group = "connection";
+    spec.acl |= kAclConnection;
+    if (spec.complexity.empty()) spec.complexity = "O(1)";
+    client.subcommands.push_back(std::move(spec));
+  };
+  constexpr std::string_view kPerClient = "O(N) where N is the number of client connections";
+  sub({.name = "client|id", .arity = 2, .flags = kConn, .handler = client_id,
+       .summary = "Returns the client ID for the current connection", .since = "5.0.0"});
+  sub({.name = "client|setname", .arity = 3, .flags = kConn, .handler = client_setname,
+       .summary = "Set the current connection name", .since = "2.6.9"});
+  sub({.name = "client|getname", .arity = 2, .flags = kConn, .handler = client_getname,
+       .summary = "Get the current connection name", .since = "2.6.9"});
+  sub({.name = "client|list", .arity = -2, .flags = kAdmin | kConn, .handler = client_list,
+       .summary = "Get the list of client connections", .since = "2.4.0",
+       .complexity = kPerClient, .tips = "nondeterministic_output"});
+  sub({.name = "client|info", .arity = 2, .flags = kConn, .handler = client_info,
+       .summary = "Returns information about the current client connection.",
+       .since = "6.2.0", .tips = "nondeterministic_output"});
+  sub({.name = "client|kill", .arity = -3, .flags = kAdmin | kConn, .handler = client_kill,
+       .summary = "Kill the connection of a client", .since = "2.4.0",
+       .complexity = kPerClient});
+  sub({.name = "client|help", .arity = 2, .flags = kLoading | kStale, .handler = client_help,
+       .summary = "Show helpful text about the different subcommands", .since = "5.0.0"});
+  sub({.name = "client|no-evict", .arity = 3, .flags = kAdmin | kConn,
+       .handler = client_no_evict,
+       .summary = "Set client eviction mode for the current connection", .since = "7.0.0"});
   out.push_back(std::move(client));
 }
 

@@ -1,6 +1,8 @@
 // Keyspace commands: DEL, UNLINK, EXISTS, TOUCH, TYPE, KEYS, SCAN, RENAME, RENAMENX,
 // RANDOMKEY, COPY, MOVE, EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT, TTL, PTTL, PERSIST,
 // EXPIRETIME, PEXPIRETIME, OBJECT, DBSIZE.
+#include <cerrno>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -54,13 +56,15 @@ void type(CommandContext& c) {
 
 void keys(CommandContext& c) {
   std::vector<std::string> found;
+  // A lone "*" is everything (the matcher itself matches nothing against an empty key).
+  bool all_keys = c.arg(1) == "*";
   int64_t now = c.ks.now_ms();
   {
     AllLocks all(c.ks);
     for (size_t i = 0; i < Keyspace::kShards; ++i) {
       c.ks.shard_at(c.client.db, i).for_each([&](Entry* e) {
         if (e->expire_at() != 0 && e->expire_at() <= now) return;
-        if (glob_match(c.arg(1), e->key())) found.emplace_back(e->key());
+        if (all_keys || glob_match(c.arg(1), e->key())) found.emplace_back(e->key());
       });
     }
   }
@@ -68,27 +72,36 @@ void keys(CommandContext& c) {
   for (const auto& k : found) c.out.bulk(k);
 }
 
-// SCAN cursor: the shard to read next (all its keys at once), plus one; 0 = done. Every key
-// present for the whole iteration is returned exactly once, whatever the hash tables do.
+// Redis's SCAN cursor parsing (strtoul): an unsigned number, with an optional sign; no
+// leading space or trailing junk. An empty cursor reads as 0.
+bool parse_scan_cursor(std::string_view s, uint64_t& out) {
+  if (!s.empty() && std::isspace(static_cast<unsigned char>(s[0]))) return false;
+  std::string buf(c_str(s));
+  if (buf.size() != s.size()) return false;  // a NUL inside: trailing junk
+  errno = 0;
+  char* end = nullptr;
+  out = std::strtoull(buf.c_str(), &end, 10);
+  return *end == '\0' && errno != ERANGE;
+}
+
+// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]. Our cursor: the shard to read
+// next, plus one (0: start / done). Whole shards are read until `count` keys were found
+// (or the end), so every key present for the whole iteration is returned exactly once,
+// and a small database comes back in one call with cursor 0, as with Redis. A cursor
+// Redis could return but we never do (beyond the shard count) ends the iteration.
 void scan(CommandContext& c) {
-  int64_t cursor;
-  if (!parse_i64(c.arg(1), cursor) || cursor < 0) {
+  uint64_t cursor;
+  if (!parse_scan_cursor(c.arg(1), cursor)) {
     c.out.error("ERR invalid cursor");
     return;
   }
   std::string_view pattern;
   bool has_pattern = false;
   std::string_view type_filter;
-  for (size_t i = 2; i < c.argc(); i += 2) {
-    if (i + 1 >= c.argc()) {
-      c.out.error(kErrSyntax);
-      return;
-    }
-    if (iequals(c.arg(i), "MATCH")) {
-      pattern = c.arg(i + 1);
-      has_pattern = !(pattern.size() == 1 && pattern[0] == '*');
-    } else if (iequals(c.arg(i), "COUNT")) {
-      int64_t count;
+  int64_t count = 10;
+  for (size_t i = 2; i < c.argc();) {
+    bool more = i + 1 < c.argc();
+    if (iequals(c.arg(i), "COUNT") && more) {
       if (!parse_i64(c.arg(i + 1), count)) {
         c.out.error(kErrNotInteger);
         return;
@@ -97,33 +110,34 @@ void scan(CommandContext& c) {
         c.out.error(kErrSyntax);
         return;
       }
-    } else if (iequals(c.arg(i), "TYPE")) {
+    } else if (iequals(c.arg(i), "MATCH") && more) {
+      pattern = c.arg(i + 1);
+      has_pattern = !(pattern.size() == 1 && pattern[0] == '*');
+    } else if (iequals(c.arg(i), "TYPE") && more) {
       type_filter = c.arg(i + 1);
     } else {
       c.out.error(kErrSyntax);
       return;
     }
+    i += 2;
   }
   std::vector<std::string> found;
-  size_t shard = cursor > 0 && cursor <= Keyspace::kShards ? static_cast<size_t>(cursor - 1) : 0;
+  size_t shard = cursor <= Keyspace::kShards && cursor > 0 ? static_cast<size_t>(cursor - 1) : 0;
   if (cursor > Keyspace::kShards) shard = Keyspace::kShards;
   int64_t now = c.ks.now_ms();
-  bool type_ok = type_filter.empty() || iequals(type_filter, "string");
-  // Read shards until something is found (or the end), so empty shards cost no round trip.
-  while (shard < Keyspace::kShards && found.empty()) {
-    Shard& s = c.ks.shard_at(c.client.db, shard);
-    {
-      std::lock_guard<std::mutex> lock(s.mu);
+  bool type_ok = type_filter.empty() || iequals(c_str(type_filter), "string");
+  while (shard < Keyspace::kShards && static_cast<int64_t>(found.size()) < count) {
+    c.ks.with_shard(c.ks.shard_at(c.client.db, shard), [&](Shard& s) {
       s.for_each([&](Entry* e) {
         if (e->expire_at() != 0 && e->expire_at() <= now) return;
         if (!type_ok) return;
         if (has_pattern && !glob_match(pattern, e->key())) return;
         found.emplace_back(e->key());
       });
-    }
+    });
     ++shard;
   }
-  int64_t next = shard >= Keyspace::kShards ? 0 : static_cast<int64_t>(shard + 1);
+  uint64_t next = shard >= Keyspace::kShards ? 0 : shard + 1;
   c.out.array_header(2);
   c.out.bulk(std::to_string(next));
   c.out.array_header(found.size());
@@ -152,10 +166,15 @@ void rename_common(CommandContext& c, bool nx) {
     c.out.integer(0);
     return;
   }
+  // The value keeps its expiry, encoding and access time (Redis moves the object).
   std::string value(e->value());
   int64_t at = e->expire_at();
+  Entry::Encoding encoding = e->encoding();
+  uint32_t idle = e->idle_secs(c.ks.now_secs());
   src.erase(from);
-  dst.put(to, value, at);
+  Entry* moved = dst.put(to, value, at);
+  moved->set_encoding(encoding);
+  moved->touch_access(c.ks.now_secs() - idle);
   if (nx) {
     c.out.integer(1);
   } else {
@@ -175,15 +194,16 @@ void randomkey(CommandContext& c) {
     std::string key;
     // Start at a random shard, take its first live key found from a random offset.
     for (size_t k = 0; k < Keyspace::kShards && key.empty(); ++k) {
-      Shard& s = c.ks.shard_at(c.client.db, (rng + k) % Keyspace::kShards);
-      std::lock_guard<std::mutex> lock(s.mu);
-      if (s.size() == 0) continue;
-      size_t skip = (rng >> 16) % s.size(), i = 0;
-      s.for_each([&](Entry* e) {
-        if (!key.empty()) return;
-        if (i++ < skip) return;
-        if (e->expire_at() != 0 && e->expire_at() <= now) return;
-        key = std::string(e->key());
+      Shard& shard = c.ks.shard_at(c.client.db, (rng + k) % Keyspace::kShards);
+      c.ks.with_shard(shard, [&](Shard& s) {
+        if (s.size() == 0) return;
+        size_t skip = (rng >> 16) % s.size(), i = 0;
+        s.for_each([&](Entry* e) {
+          if (!key.empty()) return;
+          if (i++ < skip) return;
+          if (e->expire_at() != 0 && e->expire_at() <= now) return;
+          key = std::string(e->key());
+        });
       });
     }
     if (!key.empty()) {
@@ -203,11 +223,8 @@ void copy(CommandContext& c) {
     if (iequals(c.arg(i), "REPLACE")) {
       replace = true;
     } else if (iequals(c.arg(i), "DB") && i + 1 < c.argc()) {
-      int64_t db;
-      if (!parse_i64(c.arg(i + 1), db)) {
-        c.out.error(kErrNotInteger);
-        return;
-      }
+      int db;
+      if (!parse_int_or_reply(c, c.arg(i + 1), db)) return;
       if (db < 0 || db >= Keyspace::kDatabases) {
         c.out.error("ERR DB index is out of range");
         return;
@@ -235,16 +252,15 @@ void copy(CommandContext& c) {
     c.out.integer(0);
     return;
   }
-  dst.put(to, e->value(), e->expire_at());
+  // A copy of the value keeps its encoding and expiry.
+  Entry::Encoding encoding = e->encoding();
+  dst.put(to, e->value(), e->expire_at())->set_encoding(encoding);
   c.out.integer(1);
 }
 
 void move(CommandContext& c) {
-  int64_t db;
-  if (!parse_i64(c.arg(2), db)) {
-    c.out.error(kErrNotInteger);
-    return;
-  }
+  int db;
+  if (!parse_int_or_reply(c, c.arg(2), db)) return;
   if (db < 0 || db >= Keyspace::kDatabases) {
     c.out.error("ERR DB index is out of range");
     return;
@@ -266,12 +282,9 @@ void move(CommandContext& c) {
 }
 
 // EXPIRE family: unit 1000 (seconds) or 1; absolute or relative; options NX XX GT LT.
+// Redis's order: the options first, then the number; only overflows are errors (a time in
+// the past deletes the key).
 void expire_common(CommandContext& c, int64_t unit, bool absolute) {
-  int64_t v;
-  if (!parse_i64(c.arg(2), v)) {
-    c.out.error(kErrNotInteger);
-    return;
-  }
   bool nx = false, xx = false, gt = false, lt = false;
   for (size_t i = 3; i < c.argc(); ++i) {
     std::string_view o = c.arg(i);
@@ -284,7 +297,7 @@ void expire_common(CommandContext& c, int64_t unit, bool absolute) {
     } else if (iequals(o, "LT")) {
       lt = true;
     } else {
-      c.out.error("ERR Unsupported option " + std::string(o));
+      c.out.error("ERR Unsupported option " + std::string(c_str(o)));
       return;
     }
   }
@@ -296,21 +309,28 @@ void expire_common(CommandContext& c, int64_t unit, bool absolute) {
     c.out.error("ERR GT and LT options at the same time are not compatible");
     return;
   }
-  std::string name(c.arg(0));
-  for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  int64_t now = c.ks.now_ms();
   int64_t at;
-  if (unit == 1000 && (v > INT64_MAX / 1000 || v < INT64_MIN / 1000)) {
-    c.out.error("ERR invalid expire time in '" + name + "' command");
+  if (!parse_i64(c.arg(2), at)) {
+    c.out.error(kErrNotInteger);
     return;
   }
-  at = v * unit;
-  if (!absolute) {
-    if ((at > 0 && at > INT64_MAX - now) || (at < 0 && at < INT64_MIN + now)) {
-      c.out.error("ERR invalid expire time in '" + name + "' command");
+  std::string name(c.arg(0));
+  for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  auto invalid = [&] { c.out.error("ERR invalid expire time in '" + name + "' command"); };
+  if (unit == 1000) {
+    if (at > INT64_MAX / 1000 || at < INT64_MIN / 1000) {
+      invalid();
       return;
     }
-    at += now;
+    at *= 1000;
+  }
+  int64_t now = c.ks.now_ms();
+  if (!absolute) {
+    if (at > INT64_MAX - now) {
+      invalid();
+      return;
+    }
+    at += now;  // a large negative `at` stays negative: the key is deleted
   }
   c.ks.with_key(c.client.db, c.arg(1), [&](Shard& s) {
     Entry* e = s.find(c.arg(1));
@@ -350,7 +370,7 @@ void ttl_common(CommandContext& c, bool ms, bool absolute) {
       return;
     }
     int64_t v = absolute ? e->expire_at() : std::max<int64_t>(0, e->expire_at() - c.ks.now_ms());
-    if (!ms) v = absolute ? v / 1000 : (v + 500) / 1000;
+    if (!ms) v = (v + 500) / 1000;  // Redis rounds both TTL and EXPIRETIME
     c.out.integer(v);
   });
 }
@@ -371,13 +391,16 @@ void persist(CommandContext& c) {
   });
 }
 
-// Redis's string encodings: int (fits a long, <= 20 chars), embstr (<= 44 bytes, never
-// modified in place), raw.
+// Redis's string encodings: int (reads as a long, at most 20 characters), embstr (at most
+// 44 bytes), raw; values modified in place are raw, INCRBYFLOAT's are never int.
 std::string_view encoding_of(const Entry* e) {
   int64_t v;
-  if (e->value().size() <= 20 && parse_i64(e->value(), v)) return "int";
-  if (e->value().size() <= 44 && !e->is_raw()) return "embstr";
-  return "raw";
+  if (e->encoding() == Entry::Encoding::kRaw) return "raw";
+  if (e->encoding() == Entry::Encoding::kAuto && e->value().size() <= 20 &&
+      parse_i64(e->value(), v)) {
+    return "int";
+  }
+  return e->value().size() <= 44 ? "embstr" : "raw";
 }
 
 void object_encoding(CommandContext& c) {
@@ -398,9 +421,9 @@ void object_refcount(CommandContext& c) {
       c.out.null();
       return;
     }
-    // Redis shares small integers (0..9999): their refcount reads INT_MAX.
+    // Redis shares the int-encoded values 0..9999: their refcount reads INT_MAX.
     int64_t v;
-    bool shared = parse_i64(e->value(), v) && v >= 0 && v < 10000;
+    bool shared = encoding_of(e) == "int" && parse_i64(e->value(), v) && v >= 0 && v < 10000;
     c.out.integer(shared ? 2147483647 : 1);
   });
 }
@@ -412,7 +435,7 @@ void object_idletime(CommandContext& c) {
       c.out.null();
       return;
     }
-    c.out.integer(std::max<int64_t>(0, int64_t{c.ks.now_secs()} - e->access_secs()));
+    c.out.integer(e->idle_secs(c.ks.now_secs()));
   });
 }
 
@@ -430,25 +453,21 @@ void object_freq(CommandContext& c) {
 }
 
 void object_help(CommandContext& c) {
-  static constexpr std::string_view kLines[] = {
-      "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-      "ENCODING <key>",
-      "    Return the kind of internal representation used in order to store the value",
-      "    associated with a <key>.",
-      "FREQ <key>",
-      "    Return the access frequency index of the <key>. The returned integer is",
-      "    proportional to the logarithm of the recent access frequency of the key.",
-      "IDLETIME <key>",
-      "    Return the idle time of the <key>, that is the approximated number of",
-      "    seconds elapsed since the last access to the key.",
-      "REFCOUNT <key>",
-      "    Return the number of references of the value associated with the specified",
-      "    <key>.",
-      "HELP",
-      "    Prints this help.",
-  };
-  c.out.array_header(std::size(kLines));
-  for (auto l : kLines) c.out.simple(l);
+  reply_help(c, "OBJECT",
+             {
+                 "ENCODING <key>",
+                 "    Return the kind of internal representation used in order to store the value",
+                 "    associated with a <key>.",
+                 "FREQ <key>",
+                 "    Return the access frequency index of the <key>. The returned integer is",
+                 "    proportional to the logarithm of the recent access frequency of the key.",
+                 "IDLETIME <key>",
+                 "    Return the idle time of the <key>, that is the approximated number of",
+                 "    seconds elapsed since the last access to the key.",
+                 "REFCOUNT <key>",
+                 "    Return the number of references of the value associated with the specified",
+                 "    <key>.",
+             });
 }
 
 void dbsize(CommandContext& c) { c.out.integer(static_cast<int64_t>(c.ks.db_size(c.client.db))); }
@@ -456,61 +475,139 @@ void dbsize(CommandContext& c) { c.out.integer(static_cast<int64_t>(c.ks.db_size
 }  // namespace
 
 void register_key_commands(std::vector<CommandSpec>& out) {
-  const uint32_t kR = kReadonly;
-  out.push_back({"del", -2, kWrite, 1, -1, 1, del, "generic", "Delete a key"});
-  out.push_back({"unlink", -2, kWrite | kFast, 1, -1, 1, del, "generic",
-                 "Delete a key asynchronously in another thread", "4.0.0"});
-  out.push_back({"exists", -2, kR | kFast, 1, -1, 1, exists, "generic",
-                 "Determine if a key exists"});
-  out.push_back({"touch", -2, kR | kFast, 1, -1, 1, touch, "generic",
-                 "Alters the last access time of a key(s)", "3.2.1"});
-  out.push_back({"type", 2, kR | kFast, 1, 1, 1, type, "generic",
-                 "Determine the type stored at key"});
-  out.push_back({"keys", 2, kR, 0, 0, 0, keys, "generic",
-                 "Find all keys matching the given pattern"});
-  out.push_back({"scan", -2, kR, 0, 0, 0, scan, "generic",
-                 "Incrementally iterate the keys space", "2.8.0"});
-  out.push_back({"rename", 3, kWrite, 1, 2, 1, rename, "generic", "Rename a key"});
-  out.push_back({"renamenx", 3, kWrite | kFast, 1, 2, 1, renamenx, "generic",
-                 "Rename a key, only if the new key does not exist"});
-  out.push_back({"randomkey", 1, kR, 0, 0, 0, randomkey, "generic",
-                 "Return a random key from the keyspace"});
-  out.push_back({"copy", -3, kWrite | kDenyOom, 1, 2, 1, copy, "generic", "Copy a key", "6.2.0"});
-  out.push_back({"move", 3, kWrite | kFast, 1, 1, 1, move, "generic",
-                 "Move a key to another database"});
-  out.push_back({"expire", -3, kWrite | kFast, 1, 1, 1, expire, "generic",
-                 "Set a key's time to live in seconds"});
-  out.push_back({"pexpire", -3, kWrite | kFast, 1, 1, 1, pexpire, "generic",
-                 "Set a key's time to live in milliseconds", "2.6.0"});
-  out.push_back({"expireat", -3, kWrite | kFast, 1, 1, 1, expireat, "generic",
-                 "Set the expiration for a key as a UNIX timestamp", "1.2.0"});
-  out.push_back({"pexpireat", -3, kWrite | kFast, 1, 1, 1, pexpireat, "generic",
-                 "Set the expiration for a key as a UNIX timestamp specified in milliseconds",
-                 "2.6.0"});
-  out.push_back({"ttl", 2, kR | kFast, 1, 1, 1, ttl, "generic", "Get the time to live for a key"});
-  out.push_back({"pttl", 2, kR | kFast, 1, 1, 1, pttl, "generic",
-                 "Get the time to live for a key in milliseconds", "2.6.0"});
-  out.push_back({"expiretime", 2, kR | kFast, 1, 1, 1, expiretime, "generic",
-                 "Get the expiration Unix timestamp for a key", "7.0.0"});
-  out.push_back({"pexpiretime", 2, kR | kFast, 1, 1, 1, pexpiretime, "generic",
-                 "Get the expiration Unix timestamp for a key in milliseconds", "7.0.0"});
-  out.push_back({"persist", 2, kWrite | kFast, 1, 1, 1, persist, "generic",
-                 "Remove the expiration from a key", "2.2.0"});
-  out.push_back({"dbsize", 1, kR | kFast, 0, 0, 0, dbsize, "server",
-                 "Return the number of keys in the selected database"});
-  CommandSpec object{"object", -2, 0, 0, 0, 0, nullptr, "generic",
-                     "A container for object introspection commands", "2.2.3"};
-  object.subcommands = {
-      {"object|encoding", 3, kR, 2, 2, 1, object_encoding, "generic",
-       "Inspect the internal encoding of a Redis object"},
-      {"object|refcount", 3, kR, 2, 2, 1, object_refcount, "generic",
-       "Get the number of references to the value of the key"},
-      {"object|idletime", 3, kR, 2, 2, 1, object_idletime, "generic",
-       "Get the time since a Redis object was last accessed"},
-      {"object|freq", 3, kR, 2, 2, 1, object_freq, "generic",
-       "Get the logarithmic access frequency counter of a Redis object"},
-      {"object|help", 2, kLoading | kStale, 0, 0, 0, object_help, "generic", "Show helpful text"},
+  auto one = [](std::string_view flags, int index = 1) {
+    return std::vector<KeySpec>{{.flags = flags, .index = index}};
   };
+  auto all = [](std::string_view flags) {
+    return std::vector<KeySpec>{{.flags = flags, .index = 1, .lastkey = -1}};
+  };
+  constexpr std::string_view kMultiSum = "request_policy:multi_shard response_policy:agg_sum";
+  auto add = [&](CommandSpec spec) {
+    if (spec.group.empty()) spec.group = "generic";
+    spec.acl |= kAclKeyspace;
+    if (spec.complexity.empty()) spec.complexity = "O(1)";
+    if (spec.first_key == 0 && !spec.keys.empty()) {
+      spec.first_key = spec.keys[0].index;
+      spec.last_key = spec.keys[0].lastkey < 0 ? -1 : spec.keys[0].index + spec.keys[0].lastkey;
+      spec.key_step = spec.keys[0].keystep;
+    }
+    out.push_back(std::move(spec));
+  };
+  add({.name = "del", .arity = -2, .flags = kWrite, .handler = del,
+       .summary = "Delete a key",
+       .complexity = "O(N) where N is the number of keys that will be removed. When a key to "
+                     "remove holds a value other than a string, the individual complexity for "
+                     "this key is O(M) where M is the number of elements in the list, set, "
+                     "sorted set or hash. Removing a single key that holds a string value is "
+                     "O(1).",
+       .tips = kMultiSum, .keys = all("RM delete")});
+  add({.name = "unlink", .arity = -2, .flags = kWrite | kFast, .handler = del,
+       .summary = "Delete a key asynchronously in another thread. Otherwise it is just as "
+                  "DEL, but non blocking.",
+       .since = "4.0.0",
+       .complexity = "O(1) for each key removed regardless of its size. Then the command does "
+                     "O(N) work in a different thread in order to reclaim memory, where N is "
+                     "the number of allocations the deleted objects where composed of.",
+       .tips = kMultiSum, .keys = all("RM delete")});
+  add({.name = "exists", .arity = -2, .flags = kReadonly | kFast, .handler = exists,
+       .summary = "Determine if a key exists",
+       .complexity = "O(N) where N is the number of keys to check.", .tips = kMultiSum,
+       .keys = all("RO")});
+  add({.name = "touch", .arity = -2, .flags = kReadonly | kFast, .handler = touch,
+       .summary = "Alters the last access time of a key(s). Returns the number of existing "
+                  "keys specified.",
+       .since = "3.2.1",
+       .complexity = "O(N) where N is the number of keys that will be touched.",
+       .tips = kMultiSum, .keys = all("RO")});
+  add({.name = "type", .arity = 2, .flags = kReadonly | kFast, .handler = type,
+       .summary = "Determine the type stored at key", .keys = one("RO")});
+  add({.name = "keys", .arity = 2, .flags = kReadonly, .handler = keys,
+       .summary = "Find all keys matching the given pattern",
+       .complexity = "O(N) with N being the number of keys in the database, under the "
+                     "assumption that the key names in the database and the given pattern "
+                     "have limited length.",
+       .acl = kAclDangerous, .tips = "request_policy:all_shards nondeterministic_output_order"});
+  add({.name = "scan", .arity = -2, .flags = kReadonly, .handler = scan,
+       .summary = "Incrementally iterate the keys space", .since = "2.8.0",
+       .complexity = "O(1) for every call. O(N) for a complete iteration, including enough "
+                     "command calls for the cursor to return back to 0. N is the number of "
+                     "elements inside the collection.",
+       .tips = "nondeterministic_output request_policy:special"});
+  add({.name = "rename", .arity = 3, .flags = kWrite, .handler = rename,
+       .summary = "Rename a key",
+       .keys = {{.flags = "RW access delete", .index = 1}, {.flags = "OW update", .index = 2}},
+       .first_key = 1, .last_key = 2, .key_step = 1});
+  add({.name = "renamenx", .arity = 3, .flags = kWrite | kFast, .handler = renamenx,
+       .summary = "Rename a key, only if the new key does not exist",
+       .keys = {{.flags = "RW access delete", .index = 1}, {.flags = "OW insert", .index = 2}},
+       .first_key = 1, .last_key = 2, .key_step = 1});
+  add({.name = "randomkey", .arity = 1, .flags = kReadonly, .handler = randomkey,
+       .summary = "Return a random key from the keyspace",
+       .tips = "request_policy:all_shards nondeterministic_output"});
+  add({.name = "copy", .arity = -3, .flags = kWrite | kDenyOom, .handler = copy,
+       .summary = "Copy a key", .since = "6.2.0",
+       .complexity = "O(N) worst case for collections, where N is the number of nested items. "
+                     "O(1) for string values.",
+       .keys = {{.flags = "RO access", .index = 1}, {.flags = "OW update", .index = 2}},
+       .first_key = 1, .last_key = 2, .key_step = 1});
+  add({.name = "move", .arity = 3, .flags = kWrite | kFast, .handler = move,
+       .summary = "Move a key to another database", .keys = one("RW access update")});
+  add({.name = "expire", .arity = -3, .flags = kWrite | kFast, .handler = expire,
+       .summary = "Set a key's time to live in seconds", .keys = one("RW update")});
+  add({.name = "pexpire", .arity = -3, .flags = kWrite | kFast, .handler = pexpire,
+       .summary = "Set a key's time to live in milliseconds", .since = "2.6.0",
+       .keys = one("RW update")});
+  add({.name = "expireat", .arity = -3, .flags = kWrite | kFast, .handler = expireat,
+       .summary = "Set the expiration for a key as a UNIX timestamp", .since = "1.2.0",
+       .keys = one("RW update")});
+  add({.name = "pexpireat", .arity = -3, .flags = kWrite | kFast, .handler = pexpireat,
+       .summary = "Set the expiration for a key as a UNIX timestamp specified in milliseconds",
+       .since = "2.6.0", .keys = one("RW update")});
+  add({.name = "ttl", .arity = 2, .flags = kReadonly | kFast, .handler = ttl,
+       .summary = "Get the time to live for a key in seconds", .tips = "nondeterministic_output",
+       .keys = one("RO access")});
+  add({.name = "pttl", .arity = 2, .flags = kReadonly | kFast, .handler = pttl,
+       .summary = "Get the time to live for a key in milliseconds", .since = "2.6.0",
+       .tips = "nondeterministic_output", .keys = one("RO access")});
+  add({.name = "expiretime", .arity = 2, .flags = kReadonly | kFast, .handler = expiretime,
+       .summary = "Get the expiration Unix timestamp for a key", .since = "7.0.0",
+       .keys = one("RO access")});
+  add({.name = "pexpiretime", .arity = 2, .flags = kReadonly | kFast, .handler = pexpiretime,
+       .summary = "Get the expiration Unix timestamp for a key in milliseconds",
+       .since = "7.0.0", .keys = one("RO access")});
+  add({.name = "persist", .arity = 2, .flags = kWrite | kFast, .handler = persist,
+       .summary = "Remove the expiration from a key", .since = "2.2.0", .keys = one("RW update")});
+  add({.name = "dbsize", .arity = 1, .flags = kReadonly | kFast, .handler = dbsize,
+       .group = "server", .summary = "Return the number of keys in the selected database",
+       .tips = "request_policy:all_shards response_policy:agg_sum"});
+  CommandSpec object{.name = "object", .arity = -2, .flags = 0, .handler = nullptr,
+                     .group = "generic",
+                     .summary = "A container for object introspection commands",
+                     .since = "2.2.3", .complexity = "Depends on subcommand."};
+  auto sub = [&](CommandSpec spec) {
+    spec.group = "generic";
+    spec.acl |= kAclKeyspace;
+    if (spec.complexity.empty()) spec.complexity = "O(1)";
+    if (!spec.keys.empty()) {
+      spec.first_key = spec.last_key = 2;
+      spec.key_step = 1;
+    }
+    object.subcommands.push_back(std::move(spec));
+  };
+  sub({.name = "object|encoding", .arity = 3, .flags = kReadonly, .handler = object_encoding,
+       .summary = "Inspect the internal encoding of a Redis object", .since = "2.2.3",
+       .tips = "nondeterministic_output", .keys = one("RO", 2)});
+  sub({.name = "object|refcount", .arity = 3, .flags = kReadonly, .handler = object_refcount,
+       .summary = "Get the number of references to the value of the key", .since = "2.2.3",
+       .tips = "nondeterministic_output", .keys = one("RO", 2)});
+  sub({.name = "object|idletime", .arity = 3, .flags = kReadonly, .handler = object_idletime,
+       .summary = "Get the time since a Redis object was last accessed", .since = "2.2.3",
+       .tips = "nondeterministic_output", .keys = one("RO", 2)});
+  sub({.name = "object|freq", .arity = 3, .flags = kReadonly, .handler = object_freq,
+       .summary = "Get the logarithmic access frequency counter of a Redis object",
+       .since = "4.0.0", .tips = "nondeterministic_output", .keys = one("RO", 2)});
+  sub({.name = "object|help", .arity = 2, .flags = kLoading | kStale, .handler = object_help,
+       .summary = "Show helpful text about the different subcommands", .since = "6.2.0"});
   out.push_back(std::move(object));
 }
 

@@ -5,6 +5,7 @@
 
 #include "redis/client_state.h"
 #include "redis/command.h"
+#include "redis/commands/util.h"
 #include "redis/server.h"
 
 namespace corio::redis {
@@ -66,16 +67,18 @@ void publish(CommandContext& c) {
 
 void pubsub_channels(CommandContext& c) {
   if (c.argc() > 3) {
-    c.out.error("ERR wrong number of arguments for 'pubsub|channels' command");
+    reply_subcommand_syntax_error(c);
     return;
   }
-  auto names = c.server.pubsub_channels(c.argc() == 3 ? c.arg(2) : "");
+  auto names =
+      c.server.pubsub_channels(c.argc() == 3 ? std::optional(c.arg(2)) : std::nullopt);
   c.out.array_header(names.size());
   for (const auto& n : names) c.out.bulk(n);
 }
 
 void pubsub_numsub(CommandContext& c) {
-  c.out.map_header(c.argc() - 2);
+  // A flat array of channel, count pairs in both protocols, as Redis 7.0 sends it.
+  c.out.array_header((c.argc() - 2) * 2);
   for (size_t i = 2; i < c.argc(); ++i) {
     c.out.bulk(c.arg(i));
     c.out.integer(static_cast<int64_t>(c.server.pubsub_numsub(c.arg(i))));
@@ -86,31 +89,103 @@ void pubsub_numpat(CommandContext& c) {
   c.out.integer(static_cast<int64_t>(c.server.pubsub_numpat()));
 }
 
+// Shard channels (SSUBSCRIBE) are not supported: there are never any.
+void pubsub_shardchannels(CommandContext& c) {
+  if (c.argc() > 3) {
+    reply_subcommand_syntax_error(c);
+    return;
+  }
+  c.out.array_header(0);
+}
+
+void pubsub_shardnumsub(CommandContext& c) {
+  c.out.array_header((c.argc() - 2) * 2);
+  for (size_t i = 2; i < c.argc(); ++i) {
+    c.out.bulk(c.arg(i));
+    c.out.integer(0);
+  }
+}
+
+void pubsub_help(CommandContext& c) {
+  reply_help(c, "PUBSUB",
+             {
+                 "CHANNELS [<pattern>]",
+                 "    Return the currently active channels matching a <pattern> (default: '*').",
+                 "NUMPAT",
+                 "    Return number of subscriptions to patterns.",
+                 "NUMSUB [<channel> ...]",
+                 "    Return the number of subscribers for the specified channels, excluding",
+                 "    pattern subscriptions(default: no channels).",
+                 "SHARDCHANNELS [<pattern>]",
+                 "    Return the currently active shard level channels matching a <pattern> "
+                 "(default: '*').",
+                 "SHARDNUMSUB [<shardchannel> ...]",
+                 "    Return the number of subscribers for the specified shard level "
+                 "channel(s)",
+             });
+}
+
 }  // namespace
 
 void register_pubsub_commands(std::vector<CommandSpec>& out) {
   const uint32_t kPS = kPubsub | kNoscript | kLoading | kStale;
-  out.push_back({"publish", 3, kPubsub | kLoading | kStale | kFast, 0, 0, 0, publish, "pubsub",
-                 "Post a message to a channel", "2.0.0"});
-  out.push_back({"subscribe", -2, kPS | kSubscribed, 0, 0, 0, subscribe, "pubsub",
-                 "Listen for messages published to the given channels", "2.0.0"});
-  out.push_back({"unsubscribe", -1, kPS | kSubscribed, 0, 0, 0, unsubscribe, "pubsub",
-                 "Stop listening for messages posted to the given channels", "2.0.0"});
-  out.push_back({"psubscribe", -2, kPS | kSubscribed, 0, 0, 0, psubscribe, "pubsub",
-                 "Listen for messages published to channels matching the given patterns",
-                 "2.0.0"});
-  out.push_back({"punsubscribe", -1, kPS | kSubscribed, 0, 0, 0, punsubscribe, "pubsub",
-                 "Stop listening for messages posted to channels matching the given patterns",
-                 "2.0.0"});
-  CommandSpec pubsub{"pubsub", -2, 0, 0, 0, 0, nullptr, "pubsub",
-                     "A container for Pub/Sub commands", "2.8.0"};
+  auto add = [&](CommandSpec spec) {
+    spec.group = "pubsub";
+    out.push_back(std::move(spec));
+  };
+  add({.name = "publish", .arity = 3, .flags = kPubsub | kLoading | kStale | kFast,
+       .handler = publish, .summary = "Post a message to a channel", .since = "2.0.0",
+       .complexity = "O(N+M) where N is the number of clients subscribed to the receiving "
+                     "channel and M is the total number of subscribed patterns (by any "
+                     "client)."});
+  add({.name = "subscribe", .arity = -2, .flags = kPS | kSubscribed, .handler = subscribe,
+       .summary = "Listen for messages published to the given channels", .since = "2.0.0",
+       .complexity = "O(N) where N is the number of channels to subscribe to."});
+  add({.name = "unsubscribe", .arity = -1, .flags = kPS | kSubscribed, .handler = unsubscribe,
+       .summary = "Stop listening for messages posted to the given channels", .since = "2.0.0",
+       .complexity = "O(N) where N is the number of clients already subscribed to a "
+                     "channel."});
+  add({.name = "psubscribe", .arity = -2, .flags = kPS | kSubscribed, .handler = psubscribe,
+       .summary = "Listen for messages published to channels matching the given patterns",
+       .since = "2.0.0",
+       .complexity = "O(N) where N is the number of patterns the client is already "
+                     "subscribed to."});
+  add({.name = "punsubscribe", .arity = -1, .flags = kPS | kSubscribed, .handler = punsubscribe,
+       .summary = "Stop listening for messages posted to channels matching the given patterns",
+       .since = "2.0.0",
+       .complexity = "O(N+M) where N is the number of patterns the client is already "
+                     "subscribed and M is the number of total patterns subscribed in the "
+                     "system (by any client)."});
+  CommandSpec pubsub{.name = "pubsub", .arity = -2, .flags = 0, .handler = nullptr,
+                     .group = "pubsub", .summary = "A container for Pub/Sub commands",
+                     .since = "2.8.0", .complexity = "Depends on subcommand."};
+  const uint32_t kInfo = kPubsub | kLoading | kStale;
   pubsub.subcommands = {
-      {"pubsub|channels", -2, kPubsub | kLoading | kStale, 0, 0, 0, pubsub_channels, "pubsub",
-       "List active channels"},
-      {"pubsub|numsub", -2, kPubsub | kLoading | kStale, 0, 0, 0, pubsub_numsub, "pubsub",
-       "Get the count of subscribers for channels"},
-      {"pubsub|numpat", 2, kPubsub | kLoading | kStale, 0, 0, 0, pubsub_numpat, "pubsub",
-       "Get the count of unique patterns pattern subscriptions"},
+      {.name = "pubsub|channels", .arity = -2, .flags = kInfo, .handler = pubsub_channels,
+       .group = "pubsub", .summary = "List active channels", .since = "2.8.0",
+       .complexity = "O(N) where N is the number of active channels, and assuming constant "
+                     "time pattern matching (relatively short channels and patterns)"},
+      {.name = "pubsub|numsub", .arity = -2, .flags = kInfo, .handler = pubsub_numsub,
+       .group = "pubsub", .summary = "Get the count of subscribers for channels",
+       .since = "2.8.0",
+       .complexity = "O(N) for the NUMSUB subcommand, where N is the number of requested "
+                     "channels"},
+      {.name = "pubsub|numpat", .arity = 2, .flags = kInfo, .handler = pubsub_numpat,
+       .group = "pubsub", .summary = "Get the count of unique patterns pattern subscriptions",
+       .since = "2.8.0", .complexity = "O(1)"},
+      {.name = "pubsub|shardchannels", .arity = -2, .flags = kInfo,
+       .handler = pubsub_shardchannels, .group = "pubsub",
+       .summary = "List active shard channels", .since = "7.0.0",
+       .complexity = "O(N) where N is the number of active shard channels, and assuming "
+                     "constant time pattern matching (relatively short shard channels)."},
+      {.name = "pubsub|shardnumsub", .arity = -2, .flags = kInfo,
+       .handler = pubsub_shardnumsub, .group = "pubsub",
+       .summary = "Get the count of subscribers for shard channels", .since = "7.0.0",
+       .complexity = "O(N) for the SHARDNUMSUB subcommand, where N is the number of "
+                     "requested shard channels"},
+      {.name = "pubsub|help", .arity = 2, .flags = kLoading | kStale, .handler = pubsub_help,
+       .group = "pubsub", .summary = "Show helpful text about the different subcommands",
+       .since = "6.2.0", .complexity = "O(1)"},
   };
   out.push_back(std::move(pubsub));
 }

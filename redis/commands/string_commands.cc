@@ -10,11 +10,26 @@
 #include "redis/command.h"
 #include "redis/commands/util.h"
 #include "redis/keyspace.h"
+#include "redis/server.h"
 
 namespace corio::redis {
 namespace {
 
-constexpr int64_t kMaxStringLen = int64_t{512} * 1024 * 1024;
+// Redis's checkStringLength: a string may grow to proto-max-bulk-len bytes. False after
+// writing the error (also when size + append overflows).
+bool check_string_length(CommandContext& c, int64_t size, int64_t append) {
+  int64_t limit;
+  {
+    std::lock_guard<std::mutex> lock(c.server.config_mu());
+    limit = c.server.config().limits.max_bulk_len;
+  }
+  auto total = static_cast<int64_t>(static_cast<uint64_t>(size) + static_cast<uint64_t>(append));
+  if (total > limit || total < size || total < append) {
+    c.out.error("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
+    return false;
+  }
+  return true;
+}
 
 // Looks up a live key, counting hits/misses as Redis's INFO does.
 Entry* lookup(CommandContext& c, Shard& s, std::string_view key) {
@@ -35,90 +50,114 @@ void get(CommandContext& c) {
   });
 }
 
-// Expiry options shared by SET and GETEX. Returns false after writing an error.
-struct ExpiryOption {
-  enum Kind { kNone, kRelative, kAbsolute, kKeep, kPersist } kind = kNone;
-  int64_t at_ms = 0;
+// SET's and GETEX's options, parsed as Redis 7.0 does (one left-to-right pass; the same
+// option may repeat, the last value wins; NX/XX, and KEEPTTL/PERSIST against any expiry
+// option, exclude each other; an option that does not fit is a syntax error).
+struct StringOptions {
+  enum Flag : uint32_t {
+    kNx = 1, kXx = 2, kGet = 4, kKeepTtl = 8, kPersist = 16,
+    kEx = 32, kPx = 64, kExAt = 128, kPxAt = 256,
+  };
+  uint32_t flags = 0;
+  std::string_view expire;  // the value after EX/PX/EXAT/PXAT
+  bool has(uint32_t f) const { return (flags & f) != 0; }
 };
 
-bool parse_expiry_value(CommandContext& c, std::string_view unit, std::string_view value,
-                        std::string_view command, ExpiryOption& out) {
-  int64_t v;
-  if (!parse_i64(value, v)) {
-    c.out.error(kErrNotInteger);
-    return false;
-  }
-  bool seconds = iequals(unit, "EX") || iequals(unit, "EXAT");
-  bool absolute = iequals(unit, "EXAT") || iequals(unit, "PXAT");
-  if (v <= 0 || (seconds && v > INT64_MAX / 1000)) {
-    c.out.error("ERR invalid expire time in '" + std::string(command) + "' command");
-    return false;
-  }
-  int64_t ms = seconds ? v * 1000 : v;
-  if (!absolute) {
-    int64_t now = c.ks.now_ms();
-    if (ms > INT64_MAX - now) {
-      c.out.error("ERR invalid expire time in '" + std::string(command) + "' command");
+bool parse_string_options(CommandContext& c, size_t first, bool for_set, StringOptions& o) {
+  using F = StringOptions;
+  const uint32_t kAnyExpire = F::kEx | F::kPx | F::kExAt | F::kPxAt;
+  for (size_t i = first; i < c.argc(); ++i) {
+    std::string_view opt = c.arg(i);
+    bool next = i + 1 < c.argc();
+    // An expiry option excludes KEEPTTL, PERSIST and the other expiry options.
+    auto expiry = [&](uint32_t flag) {
+      return next && !o.has(F::kKeepTtl | F::kPersist | (kAnyExpire & ~flag));
+    };
+    if (for_set && iequals(opt, "NX") && !o.has(F::kXx)) {
+      o.flags |= F::kNx;
+    } else if (for_set && iequals(opt, "XX") && !o.has(F::kNx)) {
+      o.flags |= F::kXx;
+    } else if (for_set && iequals(opt, "GET")) {
+      o.flags |= F::kGet;
+    } else if (for_set && iequals(opt, "KEEPTTL") && !o.has(F::kPersist | kAnyExpire)) {
+      o.flags |= F::kKeepTtl;
+    } else if (!for_set && iequals(opt, "PERSIST") && !o.has(F::kKeepTtl | kAnyExpire)) {
+      o.flags |= F::kPersist;
+    } else if (iequals(opt, "EX") && expiry(F::kEx)) {
+      o.flags |= F::kEx;
+      o.expire = c.arg(++i);
+    } else if (iequals(opt, "PX") && expiry(F::kPx)) {
+      o.flags |= F::kPx;
+      o.expire = c.arg(++i);
+    } else if (iequals(opt, "EXAT") && expiry(F::kExAt)) {
+      o.flags |= F::kExAt;
+      o.expire = c.arg(++i);
+    } else if (iequals(opt, "PXAT") && expiry(F::kPxAt)) {
+      o.flags |= F::kPxAt;
+      o.expire = c.arg(++i);
+    } else {
+      c.out.error(kErrSyntax);
       return false;
     }
-    ms += now;
   }
-  out.kind = ExpiryOption::kAbsolute;
-  out.at_ms = ms;
   return true;
 }
 
+// The absolute expiry (Unix ms) the options ask for; false after writing Redis's error.
+bool expire_at_ms(CommandContext& c, const StringOptions& o, std::string_view command,
+                  int64_t& at) {
+  using F = StringOptions;
+  int64_t v;
+  if (!parse_i64(o.expire, v)) {
+    c.out.error(kErrNotInteger);
+    return false;
+  }
+  bool seconds = o.has(F::kEx | F::kExAt);
+  auto invalid = [&] {
+    c.out.error("ERR invalid expire time in '" + std::string(command) + "' command");
+    return false;
+  };
+  if (v <= 0 || (seconds && v > INT64_MAX / 1000)) return invalid();
+  if (seconds) v *= 1000;
+  if (o.has(F::kEx | F::kPx)) {
+    int64_t now = c.ks.now_ms();
+    if (v > INT64_MAX - now) return invalid();
+    v += now;
+  }
+  at = v;
+  return true;
+}
+
+// SET key value [NX | XX] [GET] [EX s | PX ms | EXAT unix-s | PXAT unix-ms | KEEPTTL]
+//  1. options are checked first, then the expiry value;
+//  2. GET replies with the old value (or nil) instead of OK, whether or not the set happens;
+//  3. NX/XX not met: nil (or, with GET, just the old value); nothing changes;
+//  4. the key gets the new expiry, or none, or (KEEPTTL) keeps its own.
 void set(CommandContext& c) {
-  bool nx = false, xx = false, get_old = false;
-  ExpiryOption exp;
-  bool has_expiry = false;
-  for (size_t i = 3; i < c.argc(); ++i) {
-    std::string_view o = c.arg(i);
-    bool next = i + 1 < c.argc();
-    if (iequals(o, "NX") && !xx) {
-      nx = true;
-    } else if (iequals(o, "XX") && !nx) {
-      xx = true;
-    } else if (iequals(o, "GET")) {
-      get_old = true;
-    } else if (iequals(o, "KEEPTTL") && !has_expiry) {
-      exp.kind = ExpiryOption::kKeep;
-      has_expiry = true;
-    } else if ((iequals(o, "EX") || iequals(o, "PX") || iequals(o, "EXAT") ||
-                iequals(o, "PXAT")) &&
-               next && !has_expiry) {
-      if (!parse_expiry_value(c, o, c.arg(i + 1), "set", exp)) return;
-      has_expiry = true;
-      ++i;
-    } else {
-      c.out.error(kErrSyntax);
-      return;
-    }
+  StringOptions o;
+  if (!parse_string_options(c, 3, true, o)) return;
+  int64_t at = 0;
+  if (!o.expire.empty() || o.has(StringOptions::kEx | StringOptions::kPx |
+                                 StringOptions::kExAt | StringOptions::kPxAt)) {
+    if (!expire_at_ms(c, o, "set", at)) return;
   }
   c.ks.with_key(c.client.db, c.arg(1), [&](Shard& s) {
     Entry* old = s.find(c.arg(1));
-    if (get_old) {
+    if (o.has(StringOptions::kGet)) {
       if (old == nullptr) {
         c.out.null();
       } else {
         c.out.bulk(old->value());
       }
     }
-    if ((nx && old != nullptr) || (xx && old == nullptr)) {
-      if (!get_old) c.out.null();
+    if ((o.has(StringOptions::kNx) && old != nullptr) ||
+        (o.has(StringOptions::kXx) && old == nullptr)) {
+      if (!o.has(StringOptions::kGet)) c.out.null();
       return;
     }
-    int64_t at = 0;
-    if (exp.kind == ExpiryOption::kAbsolute) at = exp.at_ms;
-    if (exp.kind == ExpiryOption::kKeep && old != nullptr) at = old->expire_at();
-    if (exp.kind == ExpiryOption::kAbsolute && at <= c.ks.now_ms()) {
-      // Already in the past: the key is set and deleted at once (Redis deletes it).
-      s.erase(c.arg(1));
-      c.ks.expired_keys.fetch_add(1, std::memory_order_relaxed);
-    } else {
-      s.put(c.arg(1), c.arg(2), at);
-    }
-    if (!get_old) c.out.simple("OK");
+    if (o.has(StringOptions::kKeepTtl) && old != nullptr) at = old->expire_at();
+    s.put(c.arg(1), c.arg(2), at);
+    if (!o.has(StringOptions::kGet)) c.out.simple("OK");
   });
 }
 
@@ -180,38 +219,29 @@ void getdel(CommandContext& c) {
   });
 }
 
+// GETEX key [EX s | PX ms | EXAT unix-s | PXAT unix-ms | PERSIST]: options are checked
+// first; a missing key is nil before the expiry value is even parsed; an absolute expiry
+// in the past deletes the key (after replying with its value).
 void getex(CommandContext& c) {
-  ExpiryOption exp;
-  for (size_t i = 2; i < c.argc(); ++i) {
-    std::string_view o = c.arg(i);
-    bool next = i + 1 < c.argc();
-    if (iequals(o, "PERSIST") && exp.kind == ExpiryOption::kNone) {
-      exp.kind = ExpiryOption::kPersist;
-    } else if ((iequals(o, "EX") || iequals(o, "PX") || iequals(o, "EXAT") ||
-                iequals(o, "PXAT")) &&
-               next && exp.kind == ExpiryOption::kNone) {
-      if (!parse_expiry_value(c, o, c.arg(i + 1), "getex", exp)) return;
-      ++i;
-    } else {
-      c.out.error(kErrSyntax);
-      return;
-    }
-  }
+  StringOptions o;
+  if (!parse_string_options(c, 2, false, o)) return;
   c.ks.with_key(c.client.db, c.arg(1), [&](Shard& s) {
     Entry* e = lookup(c, s, c.arg(1));
     if (e == nullptr) {
       c.out.null();
       return;
     }
+    int64_t at = 0;
+    bool expire = o.has(StringOptions::kEx | StringOptions::kPx | StringOptions::kExAt |
+                        StringOptions::kPxAt);
+    if (expire && !expire_at_ms(c, o, "getex", at)) return;
     c.out.bulk(e->value());
-    if (exp.kind == ExpiryOption::kPersist) {
-      if (e->expire_at() != 0) s.set_expire(e, 0);
-    } else if (exp.kind == ExpiryOption::kAbsolute) {
-      if (exp.at_ms <= c.ks.now_ms()) {
-        s.erase(c.arg(1));
-      } else {
-        s.set_expire(e, exp.at_ms);
-      }
+    if (expire && o.has(StringOptions::kExAt | StringOptions::kPxAt) && at <= c.ks.now_ms()) {
+      s.erase(c.arg(1));
+    } else if (expire) {
+      s.set_expire(e, at);
+    } else if (o.has(StringOptions::kPersist) && e->expire_at() != 0) {
+      s.set_expire(e, 0);
     }
   });
 }
@@ -263,21 +293,20 @@ void msetnx(CommandContext& c) { mset_common(c, true); }
 Entry* replace_value(Shard& s, Entry* old, std::string_view key, const std::string& value) {
   int64_t at = old != nullptr ? old->expire_at() : 0;
   Entry* e = s.put(key, value, at);
-  e->mark_raw();
+  e->set_encoding(Entry::Encoding::kRaw);
   return e;
 }
 
 void append(CommandContext& c) {
   c.ks.with_key(c.client.db, c.arg(1), [&](Shard& s) {
     Entry* e = s.find(c.arg(1));
-    size_t old_len = e != nullptr ? e->value().size() : 0;
-    if (static_cast<int64_t>(old_len + c.arg(2).size()) > kMaxStringLen) {
-      c.out.error("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
-      return;
-    }
     if (e == nullptr) {
       s.put(c.arg(1), c.arg(2), 0);
       c.out.integer(static_cast<int64_t>(c.arg(2).size()));
+      return;
+    }
+    if (!check_string_length(c, static_cast<int64_t>(e->value().size()),
+                             static_cast<int64_t>(c.arg(2).size()))) {
       return;
     }
     std::string v(e->value());
@@ -335,19 +364,13 @@ void setrange(CommandContext& c) {
   std::string_view patch = c.arg(3);
   c.ks.with_key(c.client.db, c.arg(1), [&](Shard& s) {
     Entry* e = s.find(c.arg(1));
-    if (e == nullptr && patch.empty()) {
-      c.out.integer(0);
-      return;
-    }
-    if (offset + static_cast<int64_t>(patch.size()) > kMaxStringLen) {
-      c.out.error("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
-      return;
-    }
-    std::string v(e != nullptr ? e->value() : std::string_view());
+    // Setting nothing: 0 for a missing key, the length of an existing one (no size check).
     if (patch.empty()) {
-      c.out.integer(static_cast<int64_t>(v.size()));
+      c.out.integer(e == nullptr ? 0 : static_cast<int64_t>(e->value().size()));
       return;
     }
+    if (!check_string_length(c, offset, static_cast<int64_t>(patch.size()))) return;
+    std::string v(e != nullptr ? e->value() : std::string_view());
     size_t need = static_cast<size_t>(offset) + patch.size();
     if (v.size() < need) v.resize(need, '\0');
     std::copy(patch.begin(), patch.end(), v.begin() + offset);
@@ -417,8 +440,8 @@ void incrbyfloat(CommandContext& c) {
       return;
     }
     std::string v = format_long_double(next);
-    Entry* fresh = s.put(c.arg(1), v, e != nullptr ? e->expire_at() : 0);
-    (void)fresh;
+    // Redis stores the result as a string object, never int-encoded.
+    s.put(c.arg(1), v, e != nullptr ? e->expire_at() : 0)->set_encoding(Entry::Encoding::kString);
     c.out.bulk(v);
   });
 }
@@ -532,49 +555,110 @@ void lcs(CommandContext& c) {
 }  // namespace
 
 void register_string_commands(std::vector<CommandSpec>& out) {
-  const uint32_t kW = kWrite | kDenyOom;
-  out.push_back({"get", 2, kReadonly | kFast, 1, 1, 1, get, "string", "Get the value of a key"});
-  out.push_back({"set", -3, kW, 1, 1, 1, set, "string", "Set the string value of a key"});
-  out.push_back({"setnx", 3, kW | kFast, 1, 1, 1, setnx, "string",
-                 "Set the value of a key, only if the key does not exist"});
-  out.push_back({"setex", 4, kW, 1, 1, 1, setex, "string",
-                 "Set the value and expiration of a key", "2.0.0"});
-  out.push_back({"psetex", 4, kW, 1, 1, 1, psetex, "string",
-                 "Set the value and expiration in milliseconds of a key", "2.6.0"});
-  out.push_back({"getset", 3, kW | kFast, 1, 1, 1, getset, "string",
-                 "Set the string value of a key and return its old value"});
-  out.push_back({"getdel", 2, kWrite | kFast, 1, 1, 1, getdel, "string",
-                 "Get the value of a key and delete the key", "6.2.0"});
-  out.push_back({"getex", -2, kWrite | kFast, 1, 1, 1, getex, "string",
-                 "Get the value of a key and optionally set its expiration", "6.2.0"});
-  out.push_back({"mget", -2, kReadonly | kFast, 1, -1, 1, mget, "string",
-                 "Get the values of all the given keys"});
-  out.push_back({"mset", -3, kW, 1, -1, 2, mset, "string", "Set multiple keys to multiple values",
-                 "1.0.1"});
-  out.push_back({"msetnx", -3, kW, 1, -1, 2, msetnx, "string",
-                 "Set multiple keys to multiple values, only if none of the keys exist",
-                 "1.0.1"});
-  out.push_back({"append", 3, kW, 1, 1, 1, append, "string", "Append a value to a key", "2.0.0"});
-  out.push_back({"strlen", 2, kReadonly | kFast, 1, 1, 1, strlen_cmd, "string",
-                 "Get the length of the value stored in a key", "2.2.0"});
-  out.push_back({"getrange", 4, kReadonly, 1, 1, 1, getrange, "string",
-                 "Get a substring of the string stored at a key", "2.4.0"});
-  out.push_back({"substr", 4, kReadonly, 1, 1, 1, getrange, "string",
-                 "Get a substring of the string stored at a key"});
-  out.push_back({"setrange", 4, kW, 1, 1, 1, setrange, "string",
-                 "Overwrite part of a string at key starting at the specified offset", "2.2.0"});
-  out.push_back({"incr", 2, kW | kFast, 1, 1, 1, incr, "string",
-                 "Increment the integer value of a key by one"});
-  out.push_back({"decr", 2, kW | kFast, 1, 1, 1, decr, "string",
-                 "Decrement the integer value of a key by one"});
-  out.push_back({"incrby", 3, kW | kFast, 1, 1, 1, incrby, "string",
-                 "Increment the integer value of a key by the given amount"});
-  out.push_back({"decrby", 3, kW | kFast, 1, 1, 1, decrby, "string",
-                 "Decrement the integer value of a key by the given number"});
-  out.push_back({"incrbyfloat", 3, kW | kFast, 1, 1, 1, incrbyfloat, "string",
-                 "Increment the float value of a key by the given amount", "2.6.0"});
-  out.push_back({"lcs", -3, kReadonly, 1, 2, 1, lcs, "string", "Find longest common substring",
-                 "7.0.0"});
+  // One key at argument 1 (COMMAND INFO's legacy range 1 1 1).
+  auto one = [](std::string_view flags, std::string_view notes = {}) {
+    return std::vector<KeySpec>{{.flags = flags, .index = 1, .notes = notes}};
+  };
+  constexpr std::string_view kSubstrComplexity =
+      "O(N) where N is the length of the returned string. The complexity is ultimately "
+      "determined by the returned length, but because creating a substring from an existing "
+      "string is very cheap, it can be considered O(1) for small strings.";
+  auto add = [&](CommandSpec spec) {
+    spec.group = "string";
+    spec.acl |= kAclString;
+    if (spec.complexity.empty()) spec.complexity = "O(1)";
+    if (spec.first_key == 0 && !spec.keys.empty()) {
+      spec.first_key = spec.last_key = spec.key_step = 1;
+    }
+    out.push_back(std::move(spec));
+  };
+  add({.name = "get", .arity = 2, .flags = kReadonly | kFast, .handler = get,
+       .summary = "Get the value of a key", .keys = one("RO access")});
+  add({.name = "set", .arity = -3, .flags = kWrite | kDenyOom, .handler = set,
+       .summary = "Set the string value of a key",
+       .keys = one("RW access update variable_flags",
+                   "RW and ACCESS due to the optional `GET` argument")});
+  add({.name = "setnx", .arity = 3, .flags = kWrite | kDenyOom | kFast, .handler = setnx,
+       .summary = "Set the value of a key, only if the key does not exist",
+       .keys = one("OW insert")});
+  add({.name = "setex", .arity = 4, .flags = kWrite | kDenyOom, .handler = setex,
+       .summary = "Set the value and expiration of a key", .since = "2.0.0",
+       .keys = one("OW update")});
+  add({.name = "psetex", .arity = 4, .flags = kWrite | kDenyOom, .handler = psetex,
+       .summary = "Set the value and expiration in milliseconds of a key", .since = "2.6.0",
+       .keys = one("OW update")});
+  add({.name = "getset", .arity = 3, .flags = kWrite | kDenyOom | kFast, .handler = getset,
+       .summary = "Set the string value of a key and return its old value",
+       .deprecated = true, .keys = one("RW access update")});
+  add({.name = "getdel", .arity = 2, .flags = kWrite | kFast, .handler = getdel,
+       .summary = "Get the value of a key and delete the key", .since = "6.2.0",
+       .keys = one("RW access delete")});
+  add({.name = "getex", .arity = -2, .flags = kWrite | kFast, .handler = getex,
+       .summary = "Get the value of a key and optionally set its expiration", .since = "6.2.0",
+       .keys = one("RW access update", "RW and UPDATE because it changes the TTL")});
+  add({.name = "mget", .arity = -2, .flags = kReadonly | kFast, .handler = mget,
+       .summary = "Get the values of all the given keys",
+       .complexity = "O(N) where N is the number of keys to retrieve.",
+       .tips = "request_policy:multi_shard",
+       .keys = {{.flags = "RO access", .index = 1, .lastkey = -1}},
+       .first_key = 1, .last_key = -1, .key_step = 1});
+  add({.name = "mset", .arity = -3, .flags = kWrite | kDenyOom, .handler = mset,
+       .summary = "Set multiple keys to multiple values", .since = "1.0.1",
+       .complexity = "O(N) where N is the number of keys to set.",
+       .tips = "request_policy:multi_shard response_policy:all_succeeded",
+       .keys = {{.flags = "OW update", .index = 1, .lastkey = -1, .keystep = 2}},
+       .first_key = 1, .last_key = -1, .key_step = 2});
+  add({.name = "msetnx", .arity = -3, .flags = kWrite | kDenyOom, .handler = msetnx,
+       .summary = "Set multiple keys to multiple values, only if none of the keys exist",
+       .since = "1.0.1", .complexity = "O(N) where N is the number of keys to set.",
+       .tips = "request_policy:multi_shard response_policy:agg_min",
+       .keys = {{.flags = "OW insert", .index = 1, .lastkey = -1, .keystep = 2}},
+       .first_key = 1, .last_key = -1, .key_step = 2});
+  add({.name = "append", .arity = 3, .flags = kWrite | kDenyOom | kFast, .handler = append,
+       .summary = "Append a value to a key", .since = "2.0.0",
+       .complexity = "O(1). The amortized time complexity is O(1) assuming the appended value "
+                     "is small and the already present value is of any size, since the dynamic "
+                     "string library used by Redis will double the free space available on "
+                     "every reallocation.",
+       .keys = one("RW insert")});
+  add({.name = "strlen", .arity = 2, .flags = kReadonly | kFast, .handler = strlen_cmd,
+       .summary = "Get the length of the value stored in a key", .since = "2.2.0",
+       .keys = one("RO")});
+  add({.name = "getrange", .arity = 4, .flags = kReadonly, .handler = getrange,
+       .summary = "Get a substring of the string stored at a key", .since = "2.4.0",
+       .complexity = kSubstrComplexity, .keys = one("RO access")});
+  add({.name = "substr", .arity = 4, .flags = kReadonly, .handler = getrange,
+       .summary = "Get a substring of the string stored at a key",
+       .complexity = kSubstrComplexity, .deprecated = true, .keys = one("RO access")});
+  add({.name = "setrange", .arity = 4, .flags = kWrite | kDenyOom, .handler = setrange,
+       .summary = "Overwrite part of a string at key starting at the specified offset",
+       .since = "2.2.0",
+       .complexity = "O(1), not counting the time taken to copy the new string in place. "
+                     "Usually, this string is very small so the amortized complexity is O(1). "
+                     "Otherwise, complexity is O(M) with M being the length of the value "
+                     "argument.",
+       .keys = one("RW update")});
+  add({.name = "incr", .arity = 2, .flags = kWrite | kDenyOom | kFast, .handler = incr,
+       .summary = "Increment the integer value of a key by one",
+       .keys = one("RW access update")});
+  add({.name = "decr", .arity = 2, .flags = kWrite | kDenyOom | kFast, .handler = decr,
+       .summary = "Decrement the integer value of a key by one",
+       .keys = one("RW access update")});
+  add({.name = "incrby", .arity = 3, .flags = kWrite | kDenyOom | kFast, .handler = incrby,
+       .summary = "Increment the integer value of a key by the given amount",
+       .keys = one("RW access update")});
+  add({.name = "decrby", .arity = 3, .flags = kWrite | kDenyOom | kFast, .handler = decrby,
+       .summary = "Decrement the integer value of a key by the given number",
+       .keys = one("RW access update")});
+  add({.name = "incrbyfloat", .arity = 3, .flags = kWrite | kDenyOom | kFast,
+       .handler = incrbyfloat,
+       .summary = "Increment the float value of a key by the given amount", .since = "2.6.0",
+       .keys = one("RW access update")});
+  add({.name = "lcs", .arity = -3, .flags = kReadonly, .handler = lcs,
+       .summary = "Find longest common substring", .since = "7.0.0",
+       .complexity = "O(N*M) where N and M are the lengths of s1 and s2, respectively",
+       .keys = {{.flags = "RO access", .index = 1, .lastkey = 1}},
+       .first_key = 1, .last_key = 2, .key_step = 1});
 }
 
 }  // namespace corio::redis

@@ -38,24 +38,22 @@ void discard(CommandContext& c) {
     c.out.error("ERR DISCARD without MULTI");
     return;
   }
-  c.client.in_multi = false;
-  c.client.queued.clear();
-  clear_watch(c);
+  discard_transaction(c.server, c.client);
   c.out.simple("OK");
 }
 
+// EXEC: 1. without MULTI, an error; 2. a command failed to queue: EXECABORT; 3. a watched
+// key was touched (or has expired) since WATCH: a null array; 4. otherwise every queued
+// command runs, under every shard lock, and the reply is the array of their replies.
+// The transaction (and every WATCH) ends in all cases.
 void exec(CommandContext& c) {
   ClientState& cl = c.client;
   if (!cl.in_multi) {
     c.out.error("ERR EXEC without MULTI");
     return;
   }
-  cl.in_multi = false;
-  std::vector<std::vector<std::string>> queued = std::move(cl.queued);
-  cl.queued.clear();
   if (cl.multi_error) {
-    cl.multi_error = false;
-    clear_watch(c);
+    discard_transaction(c.server, cl);
     c.out.error("EXECABORT Transaction discarded because of previous errors.");
     return;
   }
@@ -63,29 +61,22 @@ void exec(CommandContext& c) {
   // Lazy expiry of a watched key counts as a touch: look them up under the locks first.
   for (const auto& [db, key] : cl.watched) (void)c.ks.shard(db, key).find(key);
   if (cl.dirty->load()) {
-    clear_watch(c);
+    discard_transaction(c.server, cl);
     c.out.null_array();
     return;
   }
-  c.out.array_header(queued.size());
+  // The queued commands are never MULTI, EXEC, DISCARD, WATCH or RESET (those are not
+  // queued), so `queued` stays as it is while they run.
+  cl.in_exec = true;
+  c.out.array_header(cl.queued.size());
   CommandArgs args;
-  for (const auto& cmd : queued) {
-    // Rebuild the views over the queued copies; execute as a normal call.
-    std::string joined;
-    size_t total = 0;
-    for (const auto& a : cmd) total += a.size() + 32;
-    joined.reserve(total);
-    joined += "*" + std::to_string(cmd.size()) + "\r\n";
-    for (const auto& a : cmd) {
-      joined += "$" + std::to_string(a.size()) + "\r\n";
-      joined += a;
-      joined += "\r\n";
-    }
-    RequestParser parser;
-    (void)parser.parse(joined, args);
-    execute_command(c.server, cl, args, c.out);
+  for (size_t i = 0; i < cl.queued.size(); ++i) {
+    const ClientState::QueuedCommand& q = cl.queued[i];
+    args.assign(q.args);
+    run_command(c.server, cl, *q.spec, args, c.out);
   }
-  clear_watch(c);
+  cl.in_exec = false;
+  discard_transaction(c.server, cl);
 }
 
 void watch(CommandContext& c) {
@@ -115,17 +106,28 @@ void unwatch(CommandContext& c) {
 
 void register_transaction_commands(std::vector<CommandSpec>& out) {
   const uint32_t kTx = kNoscript | kLoading | kStale | kFast | kAllowBusy;
-  out.push_back({"multi", 1, kTx | kNoMulti, 0, 0, 0, multi, "transactions",
-                 "Mark the start of a transaction block", "1.2.0"});
-  out.push_back({"exec", 1, kNoscript | kLoading | kStale | kSkipSlowlog | kNoMulti, 0, 0, 0,
-                 exec, "transactions", "Execute all commands issued after MULTI", "1.2.0"});
-  out.push_back({"discard", 1, kTx | kNoMulti, 0, 0, 0, discard, "transactions",
-                 "Discard all commands issued after MULTI", "2.0.0"});
-  out.push_back({"watch", -2, kTx | kNoMulti, 1, -1, 1, watch, "transactions",
-                 "Watch the given keys to determine execution of the MULTI/EXEC block",
-                 "2.2.0"});
-  out.push_back({"unwatch", 1, kTx, 0, 0, 0, unwatch, "transactions",
-                 "Forget about all watched keys", "2.2.0"});
+  auto add = [&](CommandSpec spec) {
+    spec.group = "transactions";
+    spec.acl |= kAclTransaction;
+    if (spec.complexity.empty()) spec.complexity = "O(1)";
+    out.push_back(std::move(spec));
+  };
+  add({.name = "multi", .arity = 1, .flags = kTx | kNotQueued, .handler = multi,
+       .summary = "Mark the start of a transaction block", .since = "1.2.0"});
+  add({.name = "exec", .arity = 1,
+       .flags = kNoscript | kLoading | kStale | kSkipSlowlog | kNotQueued, .handler = exec,
+       .summary = "Execute all commands issued after MULTI", .since = "1.2.0",
+       .complexity = "Depends on commands in the transaction"});
+  add({.name = "discard", .arity = 1, .flags = kTx | kNotQueued, .handler = discard,
+       .summary = "Discard all commands issued after MULTI", .since = "2.0.0",
+       .complexity = "O(N), when N is the number of queued commands"});
+  add({.name = "watch", .arity = -2, .flags = kTx | kNotQueued, .handler = watch,
+       .summary = "Watch the given keys to determine execution of the MULTI/EXEC block",
+       .since = "2.2.0", .complexity = "O(1) for every key.",
+       .keys = {{.flags = "RO", .index = 1, .lastkey = -1}},
+       .first_key = 1, .last_key = -1, .key_step = 1});
+  add({.name = "unwatch", .arity = 1, .flags = kTx, .handler = unwatch,
+       .summary = "Forget about all watched keys", .since = "2.2.0"});
 }
 
 }  // namespace corio::redis

@@ -1,5 +1,7 @@
 #include "redis/commands/util.h"
 
+#include "redis/command.h"
+
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -75,6 +77,46 @@ bool iequals(std::string_view a, std::string_view b) {
     if (x != y) return false;
   }
   return true;
+}
+
+std::string_view c_str(std::string_view s) {
+  size_t nul = s.find('\0');
+  return nul == std::string_view::npos ? s : s.substr(0, nul);
+}
+
+void reply_help(CommandContext& c, std::string_view command,
+                std::initializer_list<std::string_view> lines) {
+  c.out.array_header(lines.size() + 3);
+  c.out.simple(std::string(command) + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
+  for (std::string_view l : lines) c.out.simple(l);
+  c.out.simple("HELP");
+  c.out.simple("    Prints this help.");
+}
+
+bool parse_int_or_reply(CommandContext& c, std::string_view arg, int& out,
+                        std::string_view msg) {
+  int64_t v;
+  if (!parse_i64(arg, v)) {
+    c.out.error(msg.empty() ? kErrNotInteger : "ERR " + std::string(msg));
+    return false;
+  }
+  if (v < INT32_MIN || v > INT32_MAX) {
+    c.out.error(msg.empty() ? "ERR value is out of range, value must between -2147483648 and "
+                              "2147483647"
+                            : "ERR " + std::string(msg));
+    return false;
+  }
+  out = static_cast<int>(v);
+  return true;
+}
+
+void reply_subcommand_syntax_error(CommandContext& c) {
+  std::string cmd(c_str(c.arg(0)));
+  for (char& ch : cmd) {
+    if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 32);
+  }
+  c.out.error("ERR unknown subcommand or wrong number of arguments for '" +
+              std::string(c_str(c.arg(1)).substr(0, 128)) + "'. Try " + cmd + " HELP.");
 }
 
 }  // namespace corio::redis
