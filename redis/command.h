@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "redis/reply_writer.h"
+#include "redis/striped_counter.h"
 #include "redis/resp_parser.h"
 
 namespace corio::redis {
@@ -92,11 +93,13 @@ struct CommandContext {
 using CommandHandler = void (*)(CommandContext&);
 
 // Per-command counters for INFO commandstats, owned by the CommandTable.
+// Striped: GET and SET are counted on every worker for every call, and one shared atomic
+// per counter bounced its cache line between cores.
 struct CommandStats {
-  std::atomic<uint64_t> calls{0};
-  std::atomic<uint64_t> usec{0};
-  std::atomic<uint64_t> rejected_calls{0};  // refused by dispatch (arity, NOAUTH, ...)
-  std::atomic<uint64_t> failed_calls{0};    // ran and replied with an error
+  StripedCounter calls;
+  StripedCounter usec;
+  StripedCounter rejected_calls;  // refused by dispatch (arity, NOAUTH, ...)
+  StripedCounter failed_calls;    // ran and replied with an error
 };
 
 struct CommandSpec {

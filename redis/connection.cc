@@ -245,10 +245,7 @@ Connection::Outcome Connection::process_input(net::ByteBuffer& in, net::ByteBuff
     }
     if (out.size() >= kFlushThreshold) break;
   }
-  if (executed > 0) {
-    client_.last_interaction_ms = server_.now_ms();
-    server_.stats().commands_processed.fetch_add(executed);
-  }
+  if (executed > 0) client_.last_interaction_ms = server_.now_ms();
   return outcome;
 }
 

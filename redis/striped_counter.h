@@ -13,7 +13,7 @@ namespace corio::redis {
 
 class StripedCounter {
  public:
-  static constexpr size_t kStripes = 16;
+  static constexpr size_t kStripes = 8;
 
   void fetch_add(uint64_t n, std::memory_order = std::memory_order_relaxed) {
     // Ordering: relaxed: a statistic; readers want a recent sum, not a consistent cut.
