@@ -1,5 +1,6 @@
 #include "net/net_error.h"
 
+#include <cerrno>
 #include <string>
 
 #include "absl/strings/cord.h"
@@ -13,6 +14,12 @@ absl::Status errno_error(int err, const char* operation) {
   absl::Status s = absl::ErrnoToStatus(err, operation);
   s.SetPayload(kErrnoPayload, absl::Cord(std::to_string(err)));
   return s;
+}
+
+const absl::Status& would_block_error() {
+  static const absl::Status* const kWouldBlock =
+      new absl::Status(errno_error(EAGAIN, "would block"));
+  return *kWouldBlock;
 }
 
 int errno_of(const absl::Status& status) {

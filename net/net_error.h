@@ -11,6 +11,10 @@
 namespace corio::net {
 
 absl::Status errno_error(int err, const char* operation);
+// The status of an operation that would block (EAGAIN), built once: try_read/try_write
+// hit it constantly, and formatting strerror and a payload each time cost more than the
+// syscall.
+const absl::Status& would_block_error();
 // The errno a status was made from, or 0.
 int errno_of(const absl::Status& status);
 

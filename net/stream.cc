@@ -71,7 +71,10 @@ absl::StatusOr<size_t> Stream::try_read_buf(ByteBuffer& buffer, size_t min_free)
     int err = errno;
     // Would block: the readiness we acted on was stale; the next readable() must wait for
     // a fresh edge, so clear what we saw.
-    if (err == EAGAIN || err == EWOULDBLOCK) source_.clear_readiness(seen, Direction::kRead);
+    if (err == EAGAIN || err == EWOULDBLOCK) {
+      source_.clear_readiness(seen, Direction::kRead);
+      return would_block_error();
+    }
     return errno_error(err, "read");
   }
 }
@@ -83,7 +86,10 @@ absl::StatusOr<size_t> Stream::try_write(std::span<const std::byte> data) {
     if (n >= 0) return static_cast<size_t>(n);
     if (errno == EINTR) continue;
     int err = errno;
-    if (err == EAGAIN || err == EWOULDBLOCK) source_.clear_readiness(seen, Direction::kWrite);
+    if (err == EAGAIN || err == EWOULDBLOCK) {
+      source_.clear_readiness(seen, Direction::kWrite);
+      return would_block_error();
+    }
     return errno_error(err, "write");
   }
 }
