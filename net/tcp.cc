@@ -70,13 +70,20 @@ absl::StatusOr<TcpListener> TcpListener::bind(std::string_view host_port, int ba
   return bind(*addr, backlog);
 }
 
+namespace {
+// An accepted socket as a stream with Nagle off (the default for our streams).
+TcpConnection into_connection(AcceptedSocket accepted) {
+  TcpStream stream(std::move(accepted.source));
+  (void)stream.set_nodelay(true);
+  return TcpConnection{std::move(stream), accepted.peer};
+}
+}  // namespace
+
 Task<absl::StatusOr<TcpConnection>> TcpListener::accept() {
   auto accepting = listener_.accept_socket();
   auto accepted = co_await accepting;
   if (!accepted.ok()) co_return accepted.status();
-  TcpStream stream(std::move(accepted->source));
-  (void)stream.set_nodelay(true);
-  co_return TcpConnection{std::move(stream), accepted->peer};
+  co_return into_connection(*std::move(accepted));
 }
 
 Task<absl::StatusOr<TcpConnection>> TcpListener::accept_with_backoff() {
@@ -84,11 +91,7 @@ Task<absl::StatusOr<TcpConnection>> TcpListener::accept_with_backoff() {
   for (;;) {
     auto accepting = listener_.accept_socket();
     auto accepted = co_await accepting;
-    if (accepted.ok()) {
-      TcpStream stream(std::move(accepted->source));
-      (void)stream.set_nodelay(true);
-      co_return TcpConnection{std::move(stream), accepted->peer};
-    }
+    if (accepted.ok()) co_return into_connection(*std::move(accepted));
     int err = errno_of(accepted.status());
     if (err != EMFILE && err != ENFILE && err != ENOBUFS && err != ENOMEM) {
       co_return accepted.status();

@@ -38,9 +38,6 @@ class CommandTable {
     }
   }
 
-  // The name Redis shows in errors and CLIENT LIST: "get", "client|setname".
-  static std::string_view full_name(const CommandSpec& spec) { return spec.name; }
-
   // The key positions of a call (indexes into args), from the spec.
   static std::vector<size_t> key_positions(const CommandSpec& spec, size_t argc);
 

@@ -177,12 +177,7 @@ class Connection {
     server.add_client(&client_);
   }
   ~Connection() {
-    for (const auto& ch : std::vector<std::string>(client_.channels.begin(), client_.channels.end())) {
-      server_.unsubscribe(&client_, ch);
-    }
-    for (const auto& p : std::vector<std::string>(client_.patterns.begin(), client_.patterns.end())) {
-      server_.punsubscribe(&client_, p);
-    }
+    server_.unsubscribe_all(&client_);
     if (!client_.watched.empty()) server_.keyspace().unwatch_all(client_.dirty, client_.watched);
     server_.remove_client(&client_);
   }

@@ -238,6 +238,15 @@ void Server::punsubscribe(ClientState* c, const std::string& pattern) {
                   patterns_.end());
 }
 
+void Server::unsubscribe_all(ClientState* c) {
+  for (const auto& ch : std::vector<std::string>(c->channels.begin(), c->channels.end())) {
+    unsubscribe(c, ch);
+  }
+  for (const auto& p : std::vector<std::string>(c->patterns.begin(), c->patterns.end())) {
+    punsubscribe(c, p);
+  }
+}
+
 size_t Server::publish(std::string_view channel, std::string_view message) {
   size_t limit = config_.pubsub_output_limit;
   auto deliver = [&](ClientState* c, const std::shared_ptr<const PubMessage>& m) {

@@ -131,6 +131,8 @@ class Server {
   void unsubscribe(ClientState* c, const std::string& channel);
   void psubscribe(ClientState* c, const std::string& pattern);
   void punsubscribe(ClientState* c, const std::string& pattern);
+  // Drops every channel and pattern subscription of `c` (RESET, connection close).
+  void unsubscribe_all(ClientState* c);
   // Delivers to every subscriber; returns how many received it.
   size_t publish(std::string_view channel, std::string_view message);
   // Active channels matching `pattern` (all without one).

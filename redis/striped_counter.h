@@ -24,7 +24,6 @@ class StripedCounter {
     for (const auto& s : stripes_) sum += s.v.load(std::memory_order_relaxed);
     return sum;
   }
-  operator uint64_t() const { return load(); }  // NOLINT: reads like the atomic it replaced
   StripedCounter& operator=(uint64_t v) {
     for (auto& s : stripes_) s.v.store(0, std::memory_order_relaxed);
     stripes_[0].v.store(v, std::memory_order_relaxed);

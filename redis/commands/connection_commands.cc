@@ -172,12 +172,7 @@ void reset(CommandContext& c) {
   if (!cl.watched.empty()) c.ks.unwatch_all(cl.dirty, cl.watched);
   cl.watched.clear();
   cl.dirty->store(false);
-  for (const auto& ch : std::vector<std::string>(cl.channels.begin(), cl.channels.end())) {
-    c.server.unsubscribe(&cl, ch);
-  }
-  for (const auto& p : std::vector<std::string>(cl.patterns.begin(), cl.patterns.end())) {
-    c.server.punsubscribe(&cl, p);
-  }
+  c.server.unsubscribe_all(&cl);
   cl.db = 0;
   cl.protocol = 2;
   c.out.set_protocol(2);

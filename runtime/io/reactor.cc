@@ -135,7 +135,6 @@ void Reactor::park(std::optional<std::chrono::nanoseconds> timeout) {
     if (e & (EPOLLHUP | EPOLLERR)) ready |= kReadClosed | kWriteClosed;
     static_cast<ScheduledIo*>(events[i].data.ptr)->set_readiness(ready);
   }
-  events_.fetch_add(static_cast<uint64_t>(n), std::memory_order_relaxed);
 }
 
 void Reactor::unpark() {

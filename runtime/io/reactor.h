@@ -99,7 +99,6 @@ class Reactor final : public internal::Driver {
   // Removes `fd` from epoll (the caller closes it afterwards) and retires `io`.
   void deregister(int fd, ScheduledIo* io);
 
-  uint64_t events_dispatched() const { return events_.load(std::memory_order_relaxed); }
 
  private:
   Reactor(int epfd, int eventfd) : epfd_(epfd), eventfd_(eventfd) {}
@@ -112,7 +111,6 @@ class Reactor final : public internal::Driver {
   // parker loads it (acquire) after epoll_wait. The kernel already orders the two, but
   // the sanitizers cannot see through epoll: this makes the hand-over explicit.
   std::atomic<uint64_t> registrations_{0};
-  std::atomic<uint64_t> events_{0};
   std::mutex mu_;
   std::vector<ScheduledIo*> retired_;  // guarded by mu_
   std::vector<ScheduledIo*> live_;     // guarded by mu_ (to wake them all on shutdown)
