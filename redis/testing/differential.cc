@@ -551,7 +551,9 @@ DiffClient::Replies DiffClient::Next() {
   auto out = ::testing::AssertionFailure();
   out << "request: " << Escape(what) << "\n   redis: " << Escape(*r.theirs)
       << "\n   corio: " << Escape(*r.ours);
-  if (normalize) out << "\n   normalized redis: " << Escape(b) << "\n   normalized corio: " << Escape(a);
+  if (normalize) {
+    out << "\n   normalized redis: " << Escape(b) << "\n   normalized corio: " << Escape(a);
+  }
   return out;
 }
 
