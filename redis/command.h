@@ -65,6 +65,7 @@ enum AclCategory : uint32_t {
   kAclDangerous = 1u << 17,
   kAclConnection = 1u << 18,
   kAclTransaction = 1u << 19,
+  kAclScripting = 1u << 20,
 };
 
 // One key specification (Redis 7.0's key specs, as COMMAND INFO prints them): the keys

@@ -54,11 +54,12 @@ std::vector<std::string_view> acl_categories(const CommandSpec& spec) {
       {kAclFast, "@fast"},           {kAclSlow, "@slow"},
       {kAclBlocking, "@blocking"},   {kAclDangerous, "@dangerous"},
       {kAclConnection, "@connection"}, {kAclTransaction, "@transaction"},
+      {kAclScripting, "@scripting"},
   };
   // Implied by the flags, as Redis derives them.
   uint32_t acl = spec.acl;
   if (spec.flags & kWrite) acl |= kAclWrite;
-  if (spec.flags & kReadonly) acl |= kAclRead;
+  if ((spec.flags & kReadonly) && !(acl & kAclScripting)) acl |= kAclRead;
   if (spec.flags & kAdmin) acl |= kAclAdmin | kAclDangerous;
   if (spec.flags & kPubsub) acl |= kAclPubsub;
   if (spec.flags & kFast) acl |= kAclFast;

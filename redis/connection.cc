@@ -105,7 +105,8 @@ void execute_command(Server& server, ClientState& client, const CommandArgs& arg
     if (spec != nullptr && spec->stats != nullptr) {
       spec->stats->rejected_calls.fetch_add(1, std::memory_order_relaxed);
     }
-    std::string msg = code.empty() ? std::string(text) : std::string(code) + " " + std::string(text);
+    std::string msg(text);
+    if (!code.empty()) msg = std::string(code) + " " + msg;
     if (is_exec) {
       discard_transaction(server, client);
       out.error("EXECABORT Transaction discarded because of: " + msg);

@@ -232,22 +232,22 @@ size_t Keyspace::used_bytes() {
 
 void Keyspace::flush_db(int db) {
   AllLocks all(*this);
-  touch_db(db);
+  touch_db(db, -1);
   for (auto& s : dbs_[db]) s.clear();
 }
 
 void Keyspace::flush_all() {
   AllLocks all(*this);
   for (int db = 0; db < kDatabases; ++db) {
-    touch_db(db);
+    touch_db(db, -1);
     for (auto& s : dbs_[db]) s.clear();
   }
 }
 
 void Keyspace::swap_db(int a, int b) {
   AllLocks all(*this);
-  touch_db(a);
-  touch_db(b);
+  touch_db(a, b);
+  touch_db(b, a);
   for (int i = 0; i < kShards; ++i) {
     dbs_[a][i].swap(dbs_[b][i]);
   }
@@ -306,11 +306,20 @@ void Keyspace::touch(int db, std::string_view key) {
   for (auto& f : it->second) f->store(true, std::memory_order_relaxed);
 }
 
-void Keyspace::touch_db(int db) {
+void Keyspace::touch_db(int emptied, int replaced_with) {
+  // Redis 7.0's touchAllWatchedKeysInDb: a watched key counts as changed if it is in the
+  // emptied database (even expired but not yet deleted), or if a live one replaces it.
   if (watched_count_.load(std::memory_order_relaxed) == 0) return;
+  int64_t now = now_ms();
   std::lock_guard<std::mutex> lock(watch_mu_);
   for (auto& [k, flags] : watched_) {
-    if (k.first != db) continue;
+    if (k.first != emptied) continue;
+    bool changed = shard(emptied, k.second).peek(k.second) != nullptr;
+    if (!changed && replaced_with >= 0) {
+      const Entry* e = shard(replaced_with, k.second).peek(k.second);
+      changed = e != nullptr && (e->expire_at() == 0 || e->expire_at() > now);
+    }
+    if (!changed) continue;
     for (auto& f : flags) f->store(true, std::memory_order_relaxed);
   }
 }

@@ -172,7 +172,10 @@ class Keyspace {
   void watch(int db, std::string_view key, const DirtyFlag& flag);
   void unwatch_all(const DirtyFlag& flag, const std::vector<std::pair<int, std::string>>& keys);
   void touch(int db, std::string_view key);
-  void touch_db(int db);
+  // FLUSHDB/FLUSHALL/SWAPDB, before they change `emptied` (with every shard locked):
+  // touches the keys watched in it that exist there, or (SWAPDB) that a live key of
+  // `replaced_with` (-1: none) replaces.
+  void touch_db(int emptied, int replaced_with);
 
   // Statistics.
   StripedCounter expired_keys;

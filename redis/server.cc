@@ -14,14 +14,17 @@ namespace {
 
 // Unix milliseconds read through the runtime's clock (so the paused test clock pauses
 // expiry too): the wall clock at start plus the runtime clock's progress since.
+// The sum is rounded down once, in nanoseconds: rounding the start and the progress
+// separately could put the result a millisecond behind the wall clock (a client computing
+// "now + 10 s" for PXAT would then read a PTTL above 10000).
 std::function<int64_t()> runtime_unix_ms() {
-  int64_t unix_at_start = std::chrono::duration_cast<std::chrono::milliseconds>(
-                              std::chrono::system_clock::now().time_since_epoch())
-                              .count();
+  auto unix_at_start = std::chrono::duration_cast<std::chrono::nanoseconds>(
+      std::chrono::system_clock::now().time_since_epoch());
   time::Instant start = time::now();
   return [unix_at_start, start] {
-    return unix_at_start +
-           std::chrono::duration_cast<std::chrono::milliseconds>(time::now() - start).count();
+    auto unix_now = unix_at_start + std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                        time::now() - start);
+    return std::chrono::duration_cast<std::chrono::milliseconds>(unix_now).count();
   };
 }
 

@@ -304,6 +304,18 @@ TEST_F(ServerCommandsTest, InfoCountsCommandsAndErrors) {
   EXPECT_TRUE(c.Same({"INFO", "errorstats"}, stats));
 }
 
+// ---- FUNCTION FLUSH (nothing to flush: no scripting here) ----
+
+TEST_F(ServerCommandsTest, FunctionFlush) {
+  DiffClient& c = client();
+  EXPECT_SAME(c, "FUNCTION", "FLUSH");
+  EXPECT_SAME(c, "FUNCTION", "FLUSH", "ASYNC");
+  EXPECT_SAME(c, "FUNCTION", "flush", "sync");
+  EXPECT_SAME(c, "FUNCTION", "FLUSH", "x");
+  EXPECT_SAME(c, "FUNCTION", "FLUSH", "SYNC", "x");
+  EXPECT_SAME(c, "FUNCTION");
+}
+
 // ---- TIME, DBSIZE, WAIT, SHUTDOWN ----
 
 TEST_F(ServerCommandsTest, Time) {

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "redis/testing/differential.h"
 
@@ -180,6 +181,52 @@ TEST_F(TransactionCommandsTest, WatchMissingKeyThenCreated) {
   EXPECT_SAME(c, "EXEC");
   EXPECT_SAME(c, "WATCH", "nokey");
   EXPECT_SAME(*other, "DEL", "nokey");  // deleting nothing is not a write
+  EXPECT_SAME(c, "MULTI");
+  EXPECT_SAME(c, "PING");
+  EXPECT_SAME(c, "EXEC");
+}
+
+// FLUSHDB, FLUSHALL and SWAPDB touch only the watched keys they change: those that exist
+// in the emptied database, or (SWAPDB) that a key of the other database replaces.
+TEST_F(TransactionCommandsTest, FlushAndSwapdbTouchOnlyExistingWatchedKeys) {
+  DiffClient& c = client();
+  auto other = NewClient();
+  for (const char* flush : {"FLUSHDB", "FLUSHALL"}) {
+    for (bool exists : {false, true}) {
+      EXPECT_SAME(c, "FLUSHALL");
+      if (exists) {
+        EXPECT_SAME(c, "SET", "x", "1");
+      }
+      EXPECT_SAME(c, "WATCH", "x");
+      EXPECT_SAME(*other, flush);
+      EXPECT_SAME(c, "MULTI");
+      EXPECT_SAME(c, "PING");
+      EXPECT_TRUE(c.Same({"EXEC"})) << flush << " exists=" << exists;
+    }
+  }
+  // SWAPDB 0 1 with x in db 0, in db 1, in both, in neither.
+  for (int where = 0; where < 4; ++where) {
+    EXPECT_SAME(c, "FLUSHALL");
+    if (where & 1) {
+      EXPECT_SAME(c, "SET", "x", "in0");
+    }
+    if (where & 2) {
+      EXPECT_SAME(c, "SELECT", "1");
+      EXPECT_SAME(c, "SET", "x", "in1");
+      EXPECT_SAME(c, "SELECT", "0");
+    }
+    EXPECT_SAME(c, "WATCH", "x");
+    EXPECT_SAME(*other, "SWAPDB", "0", "1");
+    EXPECT_SAME(c, "MULTI");
+    EXPECT_SAME(c, "GET", "x");
+    EXPECT_TRUE(c.Same({"EXEC"})) << "where=" << where;
+  }
+  // A watched key in another database than the flushed one.
+  EXPECT_SAME(c, "FLUSHALL");
+  EXPECT_SAME(c, "SET", "x", "1");
+  EXPECT_SAME(c, "WATCH", "x");
+  EXPECT_SAME(*other, "SELECT", "4");
+  EXPECT_SAME(*other, "FLUSHDB");
   EXPECT_SAME(c, "MULTI");
   EXPECT_SAME(c, "PING");
   EXPECT_SAME(c, "EXEC");

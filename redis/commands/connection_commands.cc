@@ -197,7 +197,8 @@ std::string client_line(Server& server, const ClientState& cl) {
       "id=", cl.id, " addr=", cl.addr, " laddr=", cl.laddr, " fd=", cl.fd, " name=", cl.name,
       " age=", (now - cl.created_ms) / 1000, " idle=", (now - cl.last_interaction_ms) / 1000,
       " flags=", flags, " db=", cl.db, " sub=", cl.channels.size(),
-      " psub=", cl.patterns.size(), " ssub=0 multi=", cl.in_multi ? static_cast<int64_t>(cl.queued.size()) : -1,
+      " psub=", cl.patterns.size(),
+      " ssub=0 multi=", cl.in_multi ? static_cast<int64_t>(cl.queued.size()) : -1,
       " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0",
       " events=r cmd=", cl.last_command, " user=default redir=-1 resp=", cl.protocol, "\n");
 }

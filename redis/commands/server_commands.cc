@@ -1,6 +1,6 @@
 // Server commands: INFO, CONFIG (GET, SET, RESETSTAT, REWRITE, HELP), COMMAND (COUNT,
 // INFO, DOCS, LIST, GETKEYS, GETKEYSANDFLAGS, HELP), FLUSHDB, FLUSHALL, SWAPDB, TIME, WAIT,
-// SHUTDOWN, MEMORY (USAGE, HELP).
+// SHUTDOWN, MEMORY (USAGE, HELP), FUNCTION FLUSH.
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -859,6 +859,21 @@ void memory_help(CommandContext& c) {
              });
 }
 
+// FUNCTION FLUSH [ASYNC | SYNC]: this server has no functions (no scripting), so there is
+// never anything to delete; it exists so that tools that reset a server with it (Redis's
+// own test suite does) work.
+void function_flush(CommandContext& c) {
+  if (c.argc() > 3) {
+    reply_subcommand_syntax_error(c);
+    return;
+  }
+  if (c.argc() == 3 && !iequals(c.arg(2), "SYNC") && !iequals(c.arg(2), "ASYNC")) {
+    c.out.error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
+    return;
+  }
+  c.out.simple("OK");
+}
+
 }  // namespace
 
 void register_server_commands(std::vector<CommandSpec>& out) {
@@ -978,6 +993,17 @@ void register_server_commands(std::vector<CommandSpec>& out) {
        .since = "4.0.0", .complexity = "O(1)"},
   };
   out.push_back(std::move(memory));
+
+  CommandSpec function{.name = "function", .arity = -2, .flags = 0, .handler = nullptr,
+                       .group = "scripting", .summary = "A container for function commands",
+                       .since = "7.0.0", .complexity = "Depends on subcommand."};
+  function.subcommands = {
+      {.name = "function|flush", .arity = -2, .flags = kNoscript | kWrite,
+       .handler = function_flush, .group = "scripting", .summary = "Deleting all functions",
+       .since = "7.0.0", .complexity = "O(N) where N is the number of functions deleted",
+       .acl = kAclScripting, .tips = "request_policy:all_shards response_policy:all_succeeded"},
+  };
+  out.push_back(std::move(function));
 }
 
 }  // namespace corio::redis

@@ -12,8 +12,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <condition_variable>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -535,8 +537,13 @@ DiffClient::Replies DiffClient::Next() {
   return r;
 }
 
+namespace {
+std::atomic<uint64_t> comparisons{0};  // replies compared in this binary (reported at exit)
+}  // namespace
+
 ::testing::AssertionResult DiffClient::Compare(std::string_view what, const Replies& r,
                                                const Normalizer& normalize) {
+  comparisons.fetch_add(1, std::memory_order_relaxed);
   auto text = [](const absl::StatusOr<std::string>& s) {
     return s.ok() ? Escape(*s) : "<" + s.status().ToString() + ">";
   };
@@ -551,7 +558,9 @@ DiffClient::Replies DiffClient::Next() {
   auto out = ::testing::AssertionFailure();
   out << "request: " << Escape(what) << "\n   redis: " << Escape(*r.theirs)
       << "\n   corio: " << Escape(*r.ours);
-  if (normalize) out << "\n   normalized redis: " << Escape(b) << "\n   normalized corio: " << Escape(a);
+  if (normalize) {
+    out << "\n   normalized redis: " << Escape(b) << "\n   normalized corio: " << Escape(a);
+  }
   return out;
 }
 
@@ -589,6 +598,7 @@ DiffClient::Replies DiffClient::Next() {
     ours.push_back(normalize ? normalize(*r.ours) : *r.ours);
     theirs.push_back(normalize ? normalize(*r.theirs) : *r.theirs);
   }
+  comparisons.fetch_add(static_cast<uint64_t>(replies), std::memory_order_relaxed);
   std::sort(ours.begin(), ours.end());
   std::sort(theirs.begin(), theirs.end());
   if (ours == theirs) return ::testing::AssertionSuccess();
@@ -633,6 +643,8 @@ Servers& servers() {
     }
     s->ours = *std::move(ours);
     std::atexit([] {
+      std::printf("differential: %llu replies compared with redis-server\n",
+                  static_cast<unsigned long long>(comparisons.load()));
       Servers& x = servers();
       x.ours.reset();
       x.theirs.reset();
