@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -50,7 +51,7 @@ struct ClientState {
   int fd = -1;
   int64_t created_ms = 0;
   int64_t last_interaction_ms = 0;
-  std::string last_command = "NULL";
+  std::string_view last_command = "NULL";  // a CommandSpec name (static storage)
   bool close_after_reply = false;  // QUIT, or a fatal protocol error
   bool no_evict = false;           // CLIENT NO-EVICT ON (shown as flag 'e')
 

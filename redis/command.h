@@ -98,7 +98,7 @@ using CommandHandler = void (*)(CommandContext&);
 // per counter bounced its cache line between cores.
 struct CommandStats {
   StripedCounter calls;
-  StripedCounter usec;
+  StripedCounter ticks;  // CycleClock ticks spent in the handler
   StripedCounter rejected_calls;  // refused by dispatch (arity, NOAUTH, ...)
   StripedCounter failed_calls;    // ran and replied with an error
 };

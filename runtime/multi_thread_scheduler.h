@@ -55,6 +55,7 @@ struct MultiThreadOptions {
   uint32_t global_queue_interval = 31;
   uint32_t event_interval = 61;
   bool lifo_slot = true;
+  uint32_t wake_threshold = 1;  // see Builder::wake_threshold
   uint64_t seed = 0x9E3779B97F4A7C15ull;
   size_t max_blocking_threads = 512;
 };

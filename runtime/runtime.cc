@@ -66,6 +66,11 @@ Builder& Builder::enable_io() {
   return *this;
 }
 Builder& Builder::enable_all() { return enable_time().enable_io(); }
+Builder& Builder::wake_threshold(uint32_t n) {
+  wake_threshold_ = n == 0 ? 1 : n;
+  return *this;
+}
+
 Builder& Builder::disable_lifo_slot() {
   lifo_slot_ = false;
   return *this;
@@ -122,6 +127,7 @@ Runtime Builder::build() const {
   options.global_queue_interval = global_queue_interval_;
   options.event_interval = event_interval_;
   options.lifo_slot = lifo_slot_;
+  options.wake_threshold = wake_threshold_;
   options.seed = rng_seed_;
   options.max_blocking_threads = max_blocking_threads_;
   auto core = std::make_shared<internal::MultiThreadScheduler>(options);

@@ -217,6 +217,40 @@ TEST(RuntimeMetricsTest, CountsPollsAndSchedules) {
   EXPECT_GE(m.total().polls, 1000u);
 }
 
+// With wake_threshold(4), a backlog of four tasks queued by a worker wakes its parked
+// sibling. The first task to run waits (bounded) for another to run at the same time on
+// the other worker: without the wake, its siblings would sit in its queue behind it.
+TEST(WakeThresholdTest, BacklogAtThresholdWakesASibling) {
+  Runtime rt = Builder::multi_thread().worker_threads(2).wake_threshold(4).build();
+  std::atomic<int> running{0};
+  bool overlapped = rt.block_on(co_invoke([&]() -> Task<bool> {
+    auto parent = spawn(co_invoke([&]() -> Task<bool> {
+      // Give the other worker time to find nothing and park (a searching sibling would
+      // steal without being woken, and the test would not test the wake).
+      std::this_thread::sleep_for(milliseconds(50));
+      std::vector<JoinHandle<bool>> hs;
+      // The first spawn takes the LIFO slot, the next four fill the queue to 4.
+      for (int i = 0; i < 5; ++i) {
+        hs.push_back(spawn(co_invoke([&]() -> Task<bool> {
+          running.fetch_add(1);
+          auto deadline = std::chrono::steady_clock::now() + seconds(10);
+          while (running.load() < 2 && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::yield();
+          }
+          bool saw_other = running.load() >= 2;
+          running.fetch_sub(1);
+          co_return saw_other;
+        })));
+      }
+      bool any = false;
+      for (auto& h : hs) any = *co_await h || any;
+      co_return any;
+    }));
+    co_return *co_await parent;
+  }));
+  EXPECT_TRUE(overlapped);
+}
+
 TEST(BlockingPoolTest, MaxBlockingThreadsBoundsThePool) {
   Runtime rt = Builder::multi_thread().worker_threads(2).max_blocking_threads(2).build();
   std::atomic<int> running{0};

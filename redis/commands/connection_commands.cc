@@ -200,7 +200,7 @@ std::string client_line(Server& server, const ClientState& cl) {
       " psub=", cl.patterns.size(),
       " ssub=0 multi=", cl.in_multi ? static_cast<int64_t>(cl.queued.size()) : -1,
       " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0",
-      " events=r cmd=", cl.last_command, " user=default redir=-1 resp=", cl.protocol, "\n");
+      " events=r cmd=", av(cl.last_command), " user=default redir=-1 resp=", cl.protocol, "\n");
 }
 
 void client_id(CommandContext& c) { c.out.integer(static_cast<int64_t>(c.client.id)); }

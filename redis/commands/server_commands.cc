@@ -20,6 +20,7 @@
 #include "redis/command.h"
 #include "redis/command_table.h"
 #include "redis/commands/util.h"
+#include "redis/cycle_clock.h"
 #include "redis/keyspace.h"
 #include "redis/server.h"
 #include "runtime/runtime.h"
@@ -163,7 +164,7 @@ std::string info_text(CommandContext& c, const InfoSelection& sel) {
       const CommandStats& st = *spec.stats;
       uint64_t calls = st.calls.load(), rejected = st.rejected_calls.load();
       if (calls == 0 && rejected == 0) return;
-      uint64_t usec = st.usec.load();
+      uint64_t usec = CycleClock::to_usec(st.ticks.load());
       char per_call[32];
       std::snprintf(per_call, sizeof per_call, "%.2f",
                     calls == 0 ? 0.0 : static_cast<double>(usec) / static_cast<double>(calls));
@@ -433,7 +434,7 @@ void config_resetstat(CommandContext& c) {
   c.server.reset_error_counts();
   CommandTable::instance().for_each([](const CommandSpec& spec) {
     spec.stats->calls = 0;
-    spec.stats->usec = 0;
+    spec.stats->ticks = 0;
     spec.stats->rejected_calls = 0;
     spec.stats->failed_calls = 0;
   });
