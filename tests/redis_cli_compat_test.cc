@@ -277,14 +277,11 @@ TEST(RedisCliCompatTest, AuthSessionPrintsTheSameAsRedis) {
   config.requirepass = "s3cret";
   Servers s{config, {"--requirepass", "s3cret"}};
   expect_same_lines(run_both(s, kAuthScript, {"--no-raw"}));
-  // Not in RESP3 yet: redis-cli -3 starts with HELLO 3, whose NOAUTH text differs (below).
 }
 
-// Known differences, kept as tests to enable once fixed (redis/commands/ belongs to the
-// command-replies branch; see the e2e report):
-//  - HELLO before AUTH: Redis 7.0.15 says "... otherwise the HELLO AUTH <user> <pass>
-//    option can be used ...", we say "HELLO <proto> AUTH <user> <pass>".
-TEST(RedisCliCompatTest, DISABLED_HelloBeforeAuthPrintsTheSameAsRedis) {
+// HELLO before AUTH, in both protocols: the NOAUTH text of HELLO is its own in Redis 7.0
+// ("... HELLO <proto> AUTH <user> <pass> ..."), and redis-cli -3 starts with HELLO 3.
+TEST(RedisCliCompatTest, HelloBeforeAuthPrintsTheSameAsRedis) {
   ServerConfig config;
   config.requirepass = "s3cret";
   Servers s{config, {"--requirepass", "s3cret"}};
@@ -293,9 +290,8 @@ TEST(RedisCliCompatTest, DISABLED_HelloBeforeAuthPrintsTheSameAsRedis) {
   expect_same_lines(run_both(s, kAuthScript, {"--no-raw", "-3"}));
 }
 
-//  - PUBSUB NUMSUB in RESP3: Redis replies a flat array (channel, count, ...), we reply a
-//    map.
-TEST(RedisCliCompatTest, DISABLED_PubsubNumsubIsAFlatArrayInResp3) {
+// PUBSUB NUMSUB in RESP3: a flat array (channel, count, ...), not a map.
+TEST(RedisCliCompatTest, PubsubNumsubIsAFlatArrayInResp3) {
   Servers s{ServerConfig{}};
   std::string script = "PUBSUB NUMSUB ch other\n";
   expect_same_lines(run_both(s, script, {"--no-raw", "-3"}));
