@@ -280,7 +280,7 @@ TEST(RedisCliCompatTest, AuthSessionPrintsTheSameAsRedis) {
 }
 
 // HELLO before AUTH, in both protocols: the NOAUTH text of HELLO is its own in Redis 7.0
-// ("... HELLO <proto> AUTH <user> <pass> ..."), and redis-cli -3 starts with HELLO 3.
+// ("... the HELLO AUTH <user> <pass> option ..."), and redis-cli -3 starts with HELLO 3.
 TEST(RedisCliCompatTest, HelloBeforeAuthPrintsTheSameAsRedis) {
   ServerConfig config;
   config.requirepass = "s3cret";
