@@ -9,7 +9,7 @@ Poll<absl::StatusOr<AcceptedSocket>> AcceptFuture::poll(Context& cx) {
   for (;;) {
     SocketAddr peer;
     *peer.len_mut() = SocketAddr::capacity();
-    auto p = source_->poll_io(cx, Direction::kRead, "accept", [&] {
+    auto p = source_->poll_io(cx, Direction::kRead, "accept", /*requested=*/0, [&] {
       return static_cast<ssize_t>(accept4(source_->fd(), peer.get_mut(), peer.len_mut(),
                                           SOCK_NONBLOCK | SOCK_CLOEXEC));
     });

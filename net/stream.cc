@@ -14,9 +14,15 @@ ssize_t WritevOp::operator()(int fd) const {
   return ::sendmsg(fd, &msg, MSG_NOSIGNAL);
 }
 
+size_t WritevOp::requested() const {
+  size_t total = 0;
+  for (int i = 0; i < count; ++i) total += iov[i].iov_len;
+  return total;
+}
+
 Poll<absl::StatusOr<size_t>> ReadBufFuture::poll(Context& cx) {
   std::span<std::byte> free = buffer_->reserve(min_free_);
-  auto p = source_->poll_io(cx, Direction::kRead, "read", [&] {
+  auto p = source_->poll_io(cx, Direction::kRead, "read", free.size(), [&] {
     return ::read(source_->fd(), free.data(), free.size());
   });
   waiting_ = p.is_pending();
@@ -26,7 +32,7 @@ Poll<absl::StatusOr<size_t>> ReadBufFuture::poll(Context& cx) {
 
 Poll<absl::Status> ReadExactFuture::poll(Context& cx) {
   while (done_ < out_.size()) {
-    auto p = source_->poll_io(cx, Direction::kRead, "read", [&] {
+    auto p = source_->poll_io(cx, Direction::kRead, "read", out_.size() - done_, [&] {
       return ::read(source_->fd(), out_.data() + done_, out_.size() - done_);
     });
     waiting_ = p.is_pending();
@@ -41,7 +47,7 @@ Poll<absl::Status> ReadExactFuture::poll(Context& cx) {
 
 Poll<absl::Status> WriteAllFuture::poll(Context& cx) {
   while (done_ < data_.size()) {
-    auto p = source_->poll_io(cx, Direction::kWrite, "write", [&] {
+    auto p = source_->poll_io(cx, Direction::kWrite, "write", data_.size() - done_, [&] {
       return ::send(source_->fd(), data_.data() + done_, data_.size() - done_, MSG_NOSIGNAL);
     });
     waiting_ = p.is_pending();
@@ -83,7 +89,13 @@ absl::StatusOr<size_t> Stream::try_write(std::span<const std::byte> data) {
   for (;;) {
     io::ReadyEvent seen = source_.snapshot(Direction::kWrite);
     ssize_t n = ::send(source_.fd(), data.data(), data.size(), MSG_NOSIGNAL);
-    if (n >= 0) return static_cast<size_t>(n);
+    if (n >= 0) {
+      // A short write filled the send buffer: the next write waits for room (as above).
+      if (n > 0 && static_cast<size_t>(n) < data.size()) {
+        source_.clear_readiness(seen, Direction::kWrite);
+      }
+      return static_cast<size_t>(n);
+    }
     if (errno == EINTR) continue;
     int err = errno;
     if (err == EAGAIN || err == EWOULDBLOCK) {

@@ -33,16 +33,19 @@ struct ReadOp {
   std::byte* data;
   size_t size;
   ssize_t operator()(int fd) const;
+  size_t requested() const { return size; }
 };
 struct WriteOp {
   const std::byte* data;
   size_t size;
   ssize_t operator()(int fd) const;
+  size_t requested() const { return size; }
 };
 struct WritevOp {
   const iovec* iov;
   int count;
   ssize_t operator()(int fd) const;
+  size_t requested() const;
 };
 
 using ReadFuture = IoFuture<ReadOp>;

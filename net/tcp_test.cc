@@ -267,6 +267,73 @@ TEST(Tcp, CancelledReadLeavesTheConnectionUsable) {
   ASSERT_TRUE(r.ok()) << r;
 }
 
+// A short read or write clears the readiness it observed (no EAGAIN syscall to learn it):
+// bytes and buffer room that come later must still wake the task. Every wait is bounded,
+// so a lost wake-up fails instead of hanging.
+TEST(Tcp, ShortReadsAndWritesStillWakeOnLaterBytes) {
+  Runtime rt = make_runtime();
+  auto r = rt.block_on_for(co_invoke([]() -> Task<void> {
+    auto listener = TcpListener::bind("127.0.0.1:0");
+    SocketAddr addr = *listener->local_addr();
+    auto accepting = spawn(listener->accept());
+    auto client = co_await TcpStream::connect(addr);
+    auto accepted = co_await accepting;
+    TcpStream server_side = std::move((*accepted)->stream);
+
+    // Reads: each 3-byte message is read into a 4 KiB buffer (a short read), and the next
+    // one is sent only after that read completed.
+    char buf[4096];
+    for (int i = 0; i < 200; ++i) {
+      auto reading = spawn(co_invoke([&]() -> Task<absl::StatusOr<size_t>> {
+        auto rd = client->read(buf, sizeof buf);
+        auto bounded = time::timeout(5s, std::move(rd));
+        auto n = co_await bounded;
+        if (!n.ok()) co_return n.status();
+        co_return *n;
+      }));
+      if (i % 2 == 0) co_await time::sleep(1ms);  // half the time the reader waits first
+      auto wrote = co_await server_side.write_all("abc");
+      EXPECT_TRUE(wrote.ok()) << wrote;
+      auto n = co_await reading;
+      bool woke = n.ok() && n->ok();
+      EXPECT_TRUE(woke) << "iteration " << i << ": no wake-up for later bytes";
+      if (!woke) co_return;
+      EXPECT_EQ(**n, 3u);
+    }
+
+    // Writes: one write larger than the socket buffers is short; once the peer drains
+    // everything, a second write must be woken by the room that appears.
+    std::vector<std::byte> big(8 << 20, std::byte{'x'});
+    auto first = co_await client->write(std::span<const std::byte>(big));
+    EXPECT_TRUE(first.ok()) << first.status();
+    if (!first.ok()) co_return;
+    EXPECT_LT(*first, big.size()) << "the first write was expected to be short";
+    size_t expected = *first + 100;
+    auto draining = spawn(co_invoke([&]() -> Task<size_t> {
+      size_t total = 0;
+      std::vector<char> sink(1 << 16);
+      while (total < expected) {
+        auto n = co_await server_side.read(sink.data(), sink.size());
+        if (!n.ok() || *n == 0) break;
+        total += *n;
+      }
+      co_return total;
+    }));
+    co_await time::sleep(5ms);  // the peer starts draining while we are parked
+    auto wr = client->write(std::span<const std::byte>(big.data(), 100));
+    auto bounded = time::timeout(5s, std::move(wr));
+    auto second = co_await bounded;
+    bool woke = second.ok() && second->ok();
+    EXPECT_TRUE(woke) << "no wake-up for buffer room";
+    if (woke) {
+      EXPECT_EQ(**second, 100u);
+    }
+    auto drained = co_await draining;
+    EXPECT_EQ(*drained, expected);
+  }), 60s);
+  ASSERT_TRUE(r.ok()) << r;
+}
+
 TEST(Tcp, ConnectionRefusedAndBrokenPipeAreStatuses) {
   Runtime rt = make_runtime();
   auto r = rt.block_on_for(co_invoke([]() -> Task<void> {
