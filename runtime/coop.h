@@ -38,6 +38,9 @@ class BudgetScope {
   int saved_;
 };
 
+// True while a task is polled if its budget is spent (it was or will be told to yield).
+inline bool budget_spent() { return internal::tl_budget == 0; }
+
 // Consumes one unit of budget. false: the budget is spent, the task has been woken, and
 // the caller must return Pending.
 inline bool poll_proceed(Context& cx) {

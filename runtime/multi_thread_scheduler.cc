@@ -182,6 +182,20 @@ void MultiThreadScheduler::schedule(TaskHeader* task, bool is_yield) {
   notify_parked();
 }
 
+void MultiThreadScheduler::schedule_budget_yield(TaskHeader* task) {
+  if (tl_worker_owner != this || shutdown_.load(std::memory_order_relaxed)) {
+    schedule(task, /*is_yield=*/true);
+    return;
+  }
+  auto& w = *static_cast<Worker*>(tl_worker);
+  w.counters.local_schedules.inc();
+  if (w.queue.push_back(task, injector_)) w.counters.overflows.inc();
+  // The task itself does not count (a thief may already have taken it: len() may be 0).
+  uint32_t others = w.queue.len();
+  if (others > 0) --others;
+  if (others >= options_.wake_threshold) notify_parked();
+}
+
 void MultiThreadScheduler::notify_parked() {
   // Ordering: seq_cst fence: our queue push must be visible before we read idle_state_, as
   // a parking worker's announcement must be before it re-reads the queues.

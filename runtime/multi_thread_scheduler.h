@@ -70,6 +70,11 @@ class MultiThreadScheduler final : public RuntimeCore {
   void start();
 
   void schedule(TaskHeader* task, bool is_yield) override;
+  // A task that spent its budget wakes no sibling unless other work waits behind it:
+  // alone in the queue, this worker runs it again at once, and a woken sibling would only
+  // steal it back (a futex wake and a context switch every kTaskBudget operations of a
+  // busy loop; Tokio defers such wakes to the worker's next park for the same reason).
+  void schedule_budget_yield(TaskHeader* task) override;
   bool release(TaskHeader* task) override;
   void spawn(TaskHeader* task) override;
   bool block_on(TaskHeader* root, const TaskVTable* vtable,

@@ -310,5 +310,36 @@ TEST(CoopBudgetTest, BusyTaskYieldsAfterItsBudget) {
   EXPECT_GE(rt.metrics().total().budget_forced_yields, 1u);
 }
 
+// A lone task that keeps spending its budget is re-queued on its own worker without waking
+// the parked sibling: that wake would cost a futex wake and a context switch per
+// kTaskBudget operations, only for the sibling to steal the task back.
+TEST(CoopBudgetTest, LoneBudgetYieldsWakeNoSibling) {
+  Runtime rt = Builder::multi_thread().worker_threads(2).build();
+  constexpr int kOps = 1000 * coop::kTaskBudget;  // 1000 forced yields
+  int refusals = rt.block_on(co_invoke([]() -> Task<int> {
+    auto busy = spawn(co_invoke([]() -> Task<int> {
+      // Let the sibling (woken by the spawn from outside) find nothing and park.
+      std::this_thread::sleep_for(milliseconds(50));
+      int refused = 0;
+      for (int i = 0; i < kOps; ++i) {
+        co_await poll_fn([&](Context& cx) -> Poll<void> {
+          if (coop::poll_proceed(cx)) return Ready();
+          ++refused;
+          return kPending;
+        });
+      }
+      co_return refused;
+    }));
+    co_return *co_await busy;
+  }));
+  rt.shutdown();
+  RuntimeMetrics m = rt.metrics();
+  EXPECT_GE(refusals, 999);
+  // A few wakes come from the spawn and the join, none from the forced yields: the task
+  // stays on its worker.
+  EXPECT_LE(m.total().unparks, 8u) << "forced yields: " << refusals;
+  EXPECT_EQ(m.total().steals, 0u);
+}
+
 }  // namespace
 }  // namespace corio

@@ -17,6 +17,10 @@ class Scheduler {
   // it ran) rather than the hot LIFO slot.
   virtual void schedule(TaskHeader* task, bool is_yield) = 0;
 
+  // Queues `task`, which spent its cooperative budget during the poll that just ended
+  // (same reference rules as schedule with is_yield).
+  virtual void schedule_budget_yield(TaskHeader* task) { schedule(task, /*is_yield=*/true); }
+
   // Removes a completed task from the scheduler's bookkeeping. Returns true if the
   // scheduler held a reference that the caller must now drop on its behalf.
   [[nodiscard]] virtual bool release(TaskHeader* task) = 0;

@@ -54,11 +54,13 @@ void run_task(TaskHeader* task) {
       break;
   }
   bool done;
+  bool budget_spent;
   {
     BorrowedWaker waker(task);
     Context cx(waker.get());
     coop::BudgetScope budget;
     done = task->promise()->chain_.run(cx);
+    budget_spent = coop::budget_spent();
   }
   if (done) {
     complete(task, /*cancelled=*/false);
@@ -68,7 +70,11 @@ void run_task(TaskHeader* task) {
     case TransitionToIdle::kOk:
       return;
     case TransitionToIdle::kOkNotified:
-      task->scheduler()->schedule(task, /*is_yield=*/true);
+      if (budget_spent) {
+        task->scheduler()->schedule_budget_yield(task);
+      } else {
+        task->scheduler()->schedule(task, /*is_yield=*/true);
+      }
       return;
     case TransitionToIdle::kOkDealloc:
       task->dealloc();
