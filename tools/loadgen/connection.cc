@@ -75,11 +75,17 @@ Task<absl::StatusOr<net::Stream>> connect(const LoadThread& thread) {
   co_return net::Stream(*std::move(r));
 }
 
-// Reads what is there and counts the replies in it; `*replies` gets them. EAGAIN when
-// nothing was there after all (stale readiness).
+// The batch in st.out, whole.
+net::WriteAllFuture write_out(net::Stream& stream, const ConnectionState& st, size_t bytes) {
+  return stream.write_all(
+      std::span<const std::byte>(reinterpret_cast<const std::byte*>(st.out.get()), bytes));
+}
+
+// Reads what is there and counts the replies in it into *counts (none when the readiness
+// was stale and nothing was there after all).
 absl::Status read_replies(net::Stream& stream, ConnectionState& st, ReplyScanner::Counts* counts) {
   auto n = stream.try_read_buf(st.in, kReadChunk);
-  if (!n.ok()) return n.status();
+  if (!n.ok()) return would_block(n.status()) ? absl::OkStatus() : n.status();
   if (*n == 0) return absl::UnavailableError("the server closed the connection");
   bool ok = st.scanner.feed(st.in.readable_view(), counts);
   st.in.consume(st.in.size());
@@ -100,8 +106,7 @@ Task<absl::Status> closed_loop(LoadThread& thread, net::Stream& stream, Connecti
     if (n == 0) co_return absl::OkStatus();
     size_t bytes = workload.write_batch(st.out.get(), n, &st.cycle_position, st.keys);
     st.outstanding = n;
-    auto write = stream.write_all(
-        std::span<const std::byte>(reinterpret_cast<const std::byte*>(st.out.get()), bytes));
+    auto write = write_out(stream, st, bytes);
     absl::Status written = co_await write;
     if (!written.ok()) co_return written;
     while (st.outstanding > 0) {
@@ -111,10 +116,7 @@ Task<absl::Status> closed_loop(LoadThread& thread, net::Stream& stream, Connecti
       co_await readable;
       ReplyScanner::Counts counts;
       absl::Status r = read_replies(stream, st, &counts);
-      if (!r.ok()) {
-        if (would_block(r)) continue;
-        co_return r;
-      }
+      if (!r.ok()) co_return r;
       if (counts.replies == 0) continue;
       Instant at = Clock::now();
       st.outstanding -= counts.replies;
@@ -178,8 +180,7 @@ Task<absl::Status> open_loop(LoadThread& thread, net::Stream& stream, Connection
     }
     st.outstanding = due.size();
     if (bytes > 0) {
-      auto write = stream.write_all(
-          std::span<const std::byte>(reinterpret_cast<const std::byte*>(st.out.get()), bytes));
+      auto write = write_out(stream, st, bytes);
       absl::Status written = co_await write;
       if (!written.ok()) co_return written;
     }
@@ -202,10 +203,7 @@ Task<absl::Status> open_loop(LoadThread& thread, net::Stream& stream, Connection
     }
     ReplyScanner::Counts counts;
     absl::Status r = read_replies(stream, st, &counts);
-    if (!r.ok()) {
-      if (would_block(r)) continue;
-      co_return r;
-    }
+    if (!r.ok()) co_return r;
     if (counts.replies == 0) continue;
     Instant at = Clock::now();
     for (uint64_t i = 0; i < counts.replies; ++i) thread.record_one(nanos(at - due.pop()));
