@@ -8,8 +8,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -82,9 +82,9 @@ uint16_t unused_port() {
 
 TEST(LoadgenE2eTest, JsonCountsEveryRequestAgainstOurServer) {
   InProcessServer server;
-  LoadgenRun r = run_loadgen({"--port=" + std::to_string(server.port()), "--requests=5000",
-                              "--connections=8", "--pipeline=4", "--ratio=1:1",
-                              "--keyspace=100", "--value-size=10"});
+  LoadgenRun r =
+      run_loadgen({"--port=" + std::to_string(server.port()), "--requests=5000", "--connections=8",
+                   "--pipeline=4", "--ratio=1:1", "--keyspace=100", "--value-size=10"});
   ASSERT_EQ(r.process.exit_code, 0) << describe(r);
   EXPECT_EQ(r.requests, 5000) << r.json;
   EXPECT_EQ(r.errors, 0) << r.json;
@@ -108,8 +108,8 @@ TEST(LoadgenE2eTest, JsonCountsEveryRequestAgainstRedisServer) {
   auto ref = ServerProcess::start_reference();
   ASSERT_TRUE(ref.ok()) << ref.status();
   LoadgenRun r = run_loadgen({"--socket=" + ref->unix_socket(), "--requests=6000",
-                              "--connections=6", "--threads=2", "--pipeline=16",
-                              "--ratio=1:2", "--keyspace=1000", "--key-pattern=zipf"});
+                              "--connections=6", "--threads=2", "--pipeline=16", "--ratio=1:2",
+                              "--keyspace=1000", "--key-pattern=zipf"});
   ASSERT_EQ(r.process.exit_code, 0) << describe(r);
   EXPECT_EQ(r.requests, 6000) << r.json;
   EXPECT_EQ(r.errors, 0) << r.json;
@@ -118,9 +118,9 @@ TEST(LoadgenE2eTest, JsonCountsEveryRequestAgainstRedisServer) {
 TEST(LoadgenE2eTest, CustomCommandWithPlaceholders) {
   auto ref = ServerProcess::start_reference();
   ASSERT_TRUE(ref.ok()) << ref.status();
-  LoadgenRun r = run_loadgen({"--socket=" + ref->unix_socket(), "--requests=300",
-                              "--connections=3", "--command=RPUSH list:__key__ __value__",
-                              "--keyspace=3", "--key-pattern=sequential", "--value-size=5"});
+  LoadgenRun r = run_loadgen({"--socket=" + ref->unix_socket(), "--requests=300", "--connections=3",
+                              "--command=RPUSH list:__key__ __value__", "--keyspace=3",
+                              "--key-pattern=sequential", "--value-size=5"});
   ASSERT_EQ(r.process.exit_code, 0) << describe(r);
   EXPECT_EQ(r.requests, 300);
   EXPECT_EQ(r.errors, 0);
@@ -176,8 +176,8 @@ TEST(LoadgenE2eTest, FailFastStopsAtTheFirstError) {
 }
 
 TEST(LoadgenE2eTest, RefusedConnectionsAreCountedNotFatal) {
-  LoadgenRun r = run_loadgen({"--port=" + std::to_string(unused_port()), "--duration=1",
-                              "--connections=2"});
+  LoadgenRun r =
+      run_loadgen({"--port=" + std::to_string(unused_port()), "--duration=1", "--connections=2"});
   ASSERT_EQ(r.process.exit_code, 0) << describe(r);
   EXPECT_EQ(r.requests, 0) << r.json;
   EXPECT_GE(r.errors, 2) << r.json;
@@ -232,6 +232,30 @@ TEST(LoadgenE2eTest, OpenLoopSendsAtTheRequestedRate) {
   EXPECT_THAT(r.process.err, HasSubstr("open loop at 1000 req/s"));
 }
 
+// Coordinated omission: a 300 ms stall of the server during an open-loop run at 1000/s
+// delays the ~300 requests due during it by up to 300 ms each, measured from when they were
+// due; a closed loop would have recorded only the few requests in flight.
+TEST(LoadgenE2eTest, OpenLoopLatencyIncludesAServerStall) {
+  auto ref = ServerProcess::start_reference({"--enable-debug-command", "yes"});
+  ASSERT_TRUE(ref.ok()) << ref.status();
+  LoadgenRun r;
+  std::thread client([&] {
+    r = run_loadgen({"--socket=" + ref->unix_socket(), "--duration=2", "--rate=1000",
+                     "--connections=2", "--ratio=0:1"});
+  });
+  std::this_thread::sleep_for(700ms);
+  auto c = RespClient::connect_unix(ref->unix_socket());
+  auto slept = c.ok() ? c->command({"DEBUG", "SLEEP", "0.3"}) : c.status();
+  client.join();
+  ASSERT_TRUE(slept.ok()) << slept.status();
+  ASSERT_EQ(r.process.exit_code, 0) << describe(r);
+  EXPECT_EQ(r.errors, 0) << r.json;
+  EXPECT_GE(r.requests, 1800) << r.json;
+  // About 15% of the requests waited 0-300 ms: p99 near 280 ms, max near 300 ms.
+  EXPECT_GE(json_number(r.json, "p99"), 150'000) << r.json;
+  EXPECT_GE(json_number(r.json, "max"), 250'000) << r.json;
+}
+
 TEST(LoadgenE2eTest, StatsFileHasOneLinePerSecondEndingWithTheTotals) {
   InProcessServer server;
   std::string path = test_tmpdir() + "/loadgen-stats.jsonl";
@@ -252,9 +276,12 @@ TEST(LoadgenE2eTest, StatsFileHasOneLinePerSecondEndingWithTheTotals) {
 }
 
 TEST(LoadgenE2eTest, UsageErrorsExitTwo) {
-  for (std::vector<std::string> args :
-       {std::vector<std::string>{"--ratio=x"}, {"--connections=0"}, {"--key-pattern=normal"},
-        {"--threads=4", "--connections=2"}, {"--command=SET \"open"}, {"extra"}}) {
+  for (std::vector<std::string> args : {std::vector<std::string>{"--ratio=x"},
+                                        {"--connections=0"},
+                                        {"--key-pattern=normal"},
+                                        {"--threads=4", "--connections=2"},
+                                        {"--command=SET \"open"},
+                                        {"extra"}}) {
     LoadgenRun r = run_loadgen(args);
     EXPECT_EQ(r.process.exit_code, 2) << args[0] << "\n" << describe(r);
     EXPECT_THAT(r.process.err, HasSubstr("loadgen: ")) << args[0];

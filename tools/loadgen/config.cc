@@ -24,7 +24,8 @@ absl::Status validate(LoadgenConfig& c) {
   if (c.duration_secs < 0) return absl::InvalidArgumentError("--duration must be >= 0");
   if (c.rate < 0) return absl::InvalidArgumentError("--rate must be >= 0");
   if (c.rate > 0 && c.rate < 1e-3 * c.connections) {
-    return absl::InvalidArgumentError("--rate is too low: under one request per 1000 s per connection");
+    return absl::InvalidArgumentError(
+        "--rate is too low: under one request per 1000 s per connection");
   }
   if (c.requests == 0 && c.duration_secs == 0) c.requests = 100000;
   if (c.workload.keyspace == 0) return absl::InvalidArgumentError("--keyspace must be >= 1");

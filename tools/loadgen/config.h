@@ -33,19 +33,19 @@ struct LoadgenConfig {
   int pipeline = 1;
   int threads = 1;
 
-  uint64_t requests = 0;      // 0: not bounded by count
-  double duration_secs = 0;   // 0: not bounded by time
-  double rate = 0;            // total requests per second; 0: closed loop
+  uint64_t requests = 0;     // 0: not bounded by count
+  double duration_secs = 0;  // 0: not bounded by time
+  double rate = 0;           // total requests per second; 0: closed loop
 
   WorkloadOptions workload;
   KeyPattern key_pattern = KeyPattern::kUniform;
   double zipf_exponent = 0.99;
   uint64_t seed = 1;
 
-  bool json = false;          // one JSON object on stdout at the end
-  bool quiet = false;         // no live status line
-  bool fail_fast = false;     // stop at the first error, exit 1
-  std::string stats_file;     // one JSON line per second appended here
+  bool json = false;       // one JSON object on stdout at the end
+  bool quiet = false;      // no live status line
+  bool fail_fast = false;  // stop at the first error, exit 1
+  std::string stats_file;  // one JSON line per second written here (report.h)
   // Consecutive failed connection attempts after which a connection gives up.
   int reconnect_attempts = 10;
 };

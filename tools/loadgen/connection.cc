@@ -69,7 +69,8 @@ Task<absl::StatusOr<net::Stream>> connect(const LoadThread& thread) {
     if (!r->ok()) co_return r->status();
     co_return net::Stream(**std::move(r));
   }
-  auto attempt = net::TcpStream::connect_timeout(thread.plan().address.to_string(), kConnectTimeout);
+  auto attempt =
+      net::TcpStream::connect_timeout(thread.plan().address.to_string(), kConnectTimeout);
   auto r = co_await attempt;
   if (!r.ok()) co_return r.status();
   co_return net::Stream(*std::move(r));
@@ -131,7 +132,8 @@ struct Schedule {
   double interval_ns;
   uint64_t next = 0;  // index of the next request to send
   Instant due(uint64_t k) const {
-    return first_due + std::chrono::nanoseconds(static_cast<int64_t>(interval_ns * static_cast<double>(k)));
+    return first_due +
+           std::chrono::nanoseconds(static_cast<int64_t>(interval_ns * static_cast<double>(k)));
   }
   Instant next_due() const { return due(next); }
 };
@@ -224,8 +226,8 @@ Task<void> run_connection(LoadThread& thread, int index) {
     // Each connection sends every connections/rate seconds; their phases are staggered
     // so that the total is evenly spaced.
     double interval_ns = 1e9 * config.connections / config.rate;
-    auto phase = std::chrono::nanoseconds(
-        static_cast<int64_t>(interval_ns * index / config.connections));
+    auto phase =
+        std::chrono::nanoseconds(static_cast<int64_t>(interval_ns * index / config.connections));
     schedule.emplace(Schedule{thread.plan().start + phase, interval_ns});
     due.emplace(st.pipeline);
     auto t = DueTimer::create();

@@ -35,9 +35,9 @@ class DueTimer {
   void arm(std::chrono::steady_clock::time_point due);
   // Output: bytes read (8) or an error; either way the caller re-checks the clock.
   net::ReadFuture wait() {
-    return net::ReadFuture(&source_, net::Direction::kRead, "timerfd read",
-                           net::ReadOp{reinterpret_cast<std::byte*>(&expirations_),
-                                       sizeof(expirations_)});
+    return net::ReadFuture(
+        &source_, net::Direction::kRead, "timerfd read",
+        net::ReadOp{reinterpret_cast<std::byte*>(&expirations_), sizeof(expirations_)});
   }
 
  private:

@@ -41,8 +41,7 @@ std::string_view key_pattern_name(KeyPattern pattern) {
 // to the nearest integer k, and accept k if x fell under the histogram bar of k (the
 // squeeze accepts most draws without computing H again). Expected draws per sample are
 // close to 1 for every n and s.
-ZipfDistribution::ZipfDistribution(uint64_t n, double exponent)
-    : n_(n < 1 ? 1 : n), s_(exponent) {
+ZipfDistribution::ZipfDistribution(uint64_t n, double exponent) : n_(n < 1 ? 1 : n), s_(exponent) {
   h_integral_x1_ = big_h(1.5) - 1.0;
   h_integral_n_ = big_h(static_cast<double>(n_) + 0.5);
   squeeze_ = 2.0 - big_h_inverse(big_h(2.5) - h(2.0));
@@ -81,8 +80,8 @@ uint64_t ZipfDistribution::operator()(SplitMix64& rng) const {
   }
 }
 
-KeyChooser::KeyChooser(KeyPattern pattern, uint64_t keyspace, double zipf_exponent,
-                       uint64_t seed, uint64_t start)
+KeyChooser::KeyChooser(KeyPattern pattern, uint64_t keyspace, double zipf_exponent, uint64_t seed,
+                       uint64_t start)
     : pattern_(pattern),
       keyspace_(keyspace < 1 ? 1 : keyspace),
       rng_(seed),

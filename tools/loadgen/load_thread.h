@@ -103,8 +103,7 @@ class LoadThread {
   // True once no new request may be sent.
   bool stopping(Instant now) const {
     // Ordering: relaxed; a flag polled once per batch, no data hangs on it.
-    return (plan_.deadline && now >= *plan_.deadline) ||
-           plan_.stop.load(std::memory_order_relaxed);
+    return (plan_.deadline && now >= *plan_.deadline) || plan_.stop.load(std::memory_order_relaxed);
   }
   // Takes up to `n` requests from the thread's budget; 0 once it is spent.
   uint64_t claim(uint64_t n) {

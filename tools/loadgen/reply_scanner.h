@@ -44,7 +44,9 @@ class ReplyScanner {
   // Scans `data`, adding the replies that ended in it to *counts (not reset here).
   // false on a protocol violation (then *counts holds what ended before it).
   bool feed(const char* data, size_t size, Counts* counts);
-  bool feed(std::string_view data, Counts* counts) { return feed(data.data(), data.size(), counts); }
+  bool feed(std::string_view data, Counts* counts) {
+    return feed(data.data(), data.size(), counts);
+  }
 
   // Between replies (no partial reply pending).
   bool idle() const { return state_ == State::kType && depth_ == 0; }

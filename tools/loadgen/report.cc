@@ -16,11 +16,11 @@ double rate(uint64_t n, double secs) { return secs > 0 ? static_cast<double>(n) 
 std::string live_line(const Progress& p) {
   const LatencyHistogram& h = *p.interval_latency;
   std::string latency = h.empty() ? std::string("p50 -  p99 -")
-                                   : absl::StrFormat("p50 %.3f ms  p99 %.3f ms",
-                                                     ms(h.percentile(50)), ms(h.percentile(99)));
+                                  : absl::StrFormat("p50 %.3f ms  p99 %.3f ms",
+                                                    ms(h.percentile(50)), ms(h.percentile(99)));
   return absl::StrFormat("[%6.1fs] %9.0f ops/s  %s  errors %d  conns %d", p.elapsed_secs,
-                         rate(p.interval.requests, p.interval_secs), latency,
-                         p.total.errors(), p.live_connections);
+                         rate(p.interval.requests, p.interval_secs), latency, p.total.errors(),
+                         p.live_connections);
 }
 
 std::string stats_line(const Progress& p) {
@@ -36,14 +36,12 @@ std::string stats_line(const Progress& p) {
 std::string summary_text(const RunResult& r, const LoadgenConfig& c, const Workload& w) {
   std::string out;
   std::string target = c.socket.empty() ? absl::StrCat(c.host, ":", c.port) : c.socket;
-  absl::StrAppendFormat(&out,
-                        "%s against %s: %d connections, pipeline %d, %d thread%s, %s\n",
-                        w.description(), target, c.connections, c.pipeline, c.threads,
-                        c.threads == 1 ? "" : "s",
-                        c.rate > 0 ? absl::StrFormat("open loop at %.0f req/s", c.rate)
-                                   : std::string("closed loop"));
-  absl::StrAppendFormat(&out, "%d requests in %.3f s: %.1f ops/s, %d errors\n",
-                        r.tally.requests, r.secs, r.ops_per_sec(), r.tally.errors());
+  absl::StrAppendFormat(
+      &out, "%s against %s: %d connections, pipeline %d, %d thread%s, %s\n", w.description(),
+      target, c.connections, c.pipeline, c.threads, c.threads == 1 ? "" : "s",
+      c.rate > 0 ? absl::StrFormat("open loop at %.0f req/s", c.rate) : std::string("closed loop"));
+  absl::StrAppendFormat(&out, "%d requests in %.3f s: %.1f ops/s, %d errors\n", r.tally.requests,
+                        r.secs, r.ops_per_sec(), r.tally.errors());
   const LatencyHistogram& h = r.latency;
   if (!h.empty()) {
     absl::StrAppendFormat(&out, "latency (ms): min %.3f  mean %.3f  max %.3f%s\n", ms(h.min()),

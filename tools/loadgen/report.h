@@ -21,8 +21,7 @@ std::string stats_line(const Progress& p);
 
 // The human summary: totals, throughput, the latency percentile table (HDR-style), the
 // errors by kind and the first error seen.
-std::string summary_text(const RunResult& r, const LoadgenConfig& config,
-                         const Workload& workload);
+std::string summary_text(const RunResult& r, const LoadgenConfig& config, const Workload& workload);
 
 // Exactly {"requests":N,"errors":E,"secs":S,"ops_per_sec":R,
 //          "latency_us":{"p50":..,"p90":..,"p99":..,"p999":..,"max":..}}

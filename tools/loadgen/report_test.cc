@@ -23,10 +23,11 @@ TEST(ReportTest, JsonHasExactlyTheDocumentedShape) {
   RunResult r = sample_result();
   std::string json = result_json(r);
   // Percentiles are bucket middles (within 0.4%); max is exact.
-  EXPECT_THAT(json, ::testing::MatchesRegex(
-                        R"(\{"requests":1000,"errors":3,"secs":2\.000,"ops_per_sec":500\.0,)"
-                        R"("latency_us":\{"p50":(49[89]|50[012])\.[0-9],"p90":(89[7-9]|90[0-3])\.[0-9],)"
-                        R"("p99":(98[6-9]|99[0-3])\.[0-9],"p999":99[5-9]\.[0-9],"max":1000\.0\}\})"));
+  EXPECT_THAT(json,
+              ::testing::MatchesRegex(
+                  R"(\{"requests":1000,"errors":3,"secs":2\.000,"ops_per_sec":500\.0,)"
+                  R"("latency_us":\{"p50":(49[89]|50[012])\.[0-9],"p90":(89[7-9]|90[0-3])\.[0-9],)"
+                  R"("p99":(98[6-9]|99[0-3])\.[0-9],"p999":99[5-9]\.[0-9],"max":1000\.0\}\})"));
 }
 
 TEST(ReportTest, JsonOfAnEmptyRunIsZeros) {

@@ -1,8 +1,8 @@
 #include "tools/loadgen/runner.h"
 
 #include <algorithm>
-#include <mutex>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -14,9 +14,7 @@ using namespace std::chrono_literals;
 // How often the reporter looks at the interrupt flag and the threads between seconds.
 constexpr auto kPollPeriod = 50ms;
 
-double secs_between(Instant a, Instant b) {
-  return std::chrono::duration<double>(b - a).count();
-}
+double secs_between(Instant a, Instant b) { return std::chrono::duration<double>(b - a).count(); }
 
 }  // namespace
 
@@ -45,8 +43,7 @@ RunResult run_load(const LoadgenConfig& config, const Workload& workload,
       budget = config.requests / n + (static_cast<uint64_t>(i) < config.requests % n ? 1 : 0);
     }
     slots.push_back(std::make_unique<ThreadSlot>());
-    load_threads.push_back(
-        std::make_unique<LoadThread>(plan, *slots.back(), first, conns, budget));
+    load_threads.push_back(std::make_unique<LoadThread>(plan, *slots.back(), first, conns, budget));
     first += conns;
   }
   std::vector<std::thread> threads;
@@ -93,8 +90,7 @@ RunResult run_load(const LoadgenConfig& config, const Workload& workload,
   Instant next_tick = plan.start + 1s;
   for (;;) {
     // Ordering: relaxed; set by a signal handler, polled.
-    if (interrupt != nullptr && !result.interrupted &&
-        interrupt->load(std::memory_order_relaxed)) {
+    if (interrupt != nullptr && !result.interrupted && interrupt->load(std::memory_order_relaxed)) {
       result.interrupted = true;
       plan.stop.store(true, std::memory_order_relaxed);
     }

@@ -27,8 +27,8 @@ namespace corio::loadgen {
 struct Progress {
   double elapsed_secs = 0;
   double interval_secs = 0;
-  Tally interval;                               // during this interval
-  Tally total;                                  // since the start
+  Tally interval;  // during this interval
+  Tally total;     // since the start
   const LatencyHistogram* interval_latency = nullptr;
   int live_connections = 0;
   bool final = false;
@@ -37,9 +37,9 @@ struct Progress {
 struct RunResult {
   Tally tally;
   LatencyHistogram latency;
-  double secs = 0;           // from the start to the last reply (or to the end, if none)
-  std::string first_error;   // empty if no error
-  int gave_up = 0;           // connections that stopped reconnecting
+  double secs = 0;          // from the start to the last reply (or to the end, if none)
+  std::string first_error;  // empty if no error
+  int gave_up = 0;          // connections that stopped reconnecting
   bool failed_fast = false;
   bool interrupted = false;
   // The run ended before its work was done because every connection gave up.

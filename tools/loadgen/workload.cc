@@ -60,12 +60,24 @@ absl::StatusOr<std::vector<std::string>> split_command_line(std::string_view lin
         } else if (c == '\\' && i + 1 < n) {
           char e = line[i + 1];
           switch (e) {
-            case 'n': arg.push_back('\n'); break;
-            case 'r': arg.push_back('\r'); break;
-            case 't': arg.push_back('\t'); break;
-            case 'b': arg.push_back('\b'); break;
-            case 'a': arg.push_back('\a'); break;
-            default: arg.push_back(e); break;
+            case 'n':
+              arg.push_back('\n');
+              break;
+            case 'r':
+              arg.push_back('\r');
+              break;
+            case 't':
+              arg.push_back('\t');
+              break;
+            case 'b':
+              arg.push_back('\b');
+              break;
+            case 'a':
+              arg.push_back('\a');
+              break;
+            default:
+              arg.push_back(e);
+              break;
           }
           i += 2;
         } else if (c == '"') {
@@ -119,9 +131,9 @@ absl::StatusOr<Ratio> parse_ratio(std::string_view text) {
       !absl::SimpleAtoi(absl::string_view(text.data(), colon), &r.sets) ||
       !absl::SimpleAtoi(absl::string_view(text.data() + colon + 1, text.size() - colon - 1),
                         &r.gets)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--ratio wants SETS:GETS (e.g. 1:10), not '",
-                     absl::string_view(text.data(), text.size()), "'"));
+    return absl::InvalidArgumentError(absl::StrCat("--ratio wants SETS:GETS (e.g. 1:10), not '",
+                                                   absl::string_view(text.data(), text.size()),
+                                                   "'"));
   }
   if (r.sets + r.gets == 0 || r.sets > 1000 || r.gets > 1000 || r.sets + r.gets > 1000) {
     return absl::InvalidArgumentError("--ratio: SETS+GETS must be between 1 and 1000");
@@ -129,9 +141,8 @@ absl::StatusOr<Ratio> parse_ratio(std::string_view text) {
   return r;
 }
 
-RequestTemplate::RequestTemplate(const std::vector<std::string>& args,
-                                 std::string_view key_prefix, int key_digits,
-                                 std::string_view value)
+RequestTemplate::RequestTemplate(const std::vector<std::string>& args, std::string_view key_prefix,
+                                 int key_digits, std::string_view value)
     : key_digits_(key_digits) {
   absl::StrAppend(&encoded_, "*", args.size(), "\r\n");
   for (const std::string& arg : args) {

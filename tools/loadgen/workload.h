@@ -49,8 +49,8 @@ inline constexpr std::string_view kValuePlaceholder = "__value__";
 // One command, RESP-encoded, with the offsets of its key digits.
 class RequestTemplate {
  public:
-  RequestTemplate(const std::vector<std::string>& args, std::string_view key_prefix,
-                  int key_digits, std::string_view value);
+  RequestTemplate(const std::vector<std::string>& args, std::string_view key_prefix, int key_digits,
+                  std::string_view value);
 
   size_t size() const { return encoded_.size(); }
   bool uses_key() const { return !key_offsets_.empty(); }
@@ -81,8 +81,8 @@ struct WorkloadOptions {
   uint64_t keyspace = 1;
   std::string key_prefix = "key:";
   size_t value_size = 3;
-  uint64_t seed = 1;     // the value's bytes
-  size_t pipeline = 1;   // the largest batch write_batch() is asked for
+  uint64_t seed = 1;    // the value's bytes
+  size_t pipeline = 1;  // the largest batch write_batch() is asked for
 };
 
 class Workload {

@@ -284,7 +284,8 @@ TEST(ConfigTest, RejectsOutOfRangeSettings) {
       {"connections", [](LoadgenConfig& c) { c.connections = 0; }},
       {"pipeline", [](LoadgenConfig& c) { c.pipeline = 0; }},
       {"threads", [](LoadgenConfig& c) { c.threads = 0; }},
-      {"--threads (3) must not exceed", [](LoadgenConfig& c) {
+      {"--threads (3) must not exceed",
+       [](LoadgenConfig& c) {
          c.threads = 3;
          c.connections = 2;
        }},
