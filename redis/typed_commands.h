@@ -76,6 +76,22 @@ struct SetOptions {
   std::optional<std::chrono::milliseconds> expire_after;
   // KEEPTTL: keep the key's current time to live (without expire_after).
   bool keep_ttl = false;
+
+  // Shorthands (GCC before 14 warns about designated initializers that skip members).
+  static SetOptions if_absent() { return with(Condition::kIfAbsent); }
+  static SetOptions if_present() { return with(Condition::kIfPresent); }
+  static SetOptions expiring_after(std::chrono::milliseconds ttl) {
+    SetOptions o;
+    o.expire_after = ttl;
+    return o;
+  }
+
+ private:
+  static SetOptions with(Condition c) {
+    SetOptions o;
+    o.condition = c;
+    return o;
+  }
 };
 
 template <typename Derived>

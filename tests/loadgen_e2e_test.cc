@@ -66,20 +66,6 @@ std::string describe(const LoadgenRun& r) {
          r.process.err;
 }
 
-// A loopback port nobody listens on (bound, then closed).
-uint16_t unused_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  socklen_t len = sizeof(a);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
 TEST(LoadgenE2eTest, JsonCountsEveryRequestAgainstOurServer) {
   InProcessServer server;
   LoadgenRun r =

@@ -641,6 +641,46 @@ absl::StatusOr<ServerProcess> ServerProcess::start_reference(std::vector<std::st
   }
 }
 
+absl::StatusOr<ServerProcess> ServerProcess::start_reference_tcp(uint16_t port,
+                                                                 std::vector<std::string> args) {
+  ServerProcess p;
+  std::string dir = test_tmpdir();
+  p.out_path_ = unique_path(dir, "redis-server.out");
+  p.port_ = port != 0 ? port : unused_port();
+  std::vector<std::string> argv = {"/usr/bin/redis-server", "--bind", "127.0.0.1", "--port",
+                                   std::to_string(p.port_), "--save", "", "--appendonly", "no",
+                                   "--dir", dir, "--daemonize", "no"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto pid = spawn(argv, "", p.out_path_, p.out_path_ + ".err");
+  if (!pid.ok()) return pid.status();
+  p.pid_ = *pid;
+  auto until = Clock::now() + 20s;
+  for (;;) {
+    if (RespClient::connect(p.port_).ok()) return p;
+    if (wait_pid(p.pid_, 0ms)) {
+      p.reaped_ = true;
+      return absl::UnavailableError("redis-server exited: " + p.output());
+    }
+    if (Clock::now() >= until) {
+      return absl::DeadlineExceededError("redis-server did not get ready: " + p.output());
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+}
+
+uint16_t unused_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = 0;
+  socklen_t len = sizeof(a);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
 ServerProcess::ServerProcess(ServerProcess&& other) noexcept
     : pid_(std::exchange(other.pid_, -1)),
       reaped_(other.reaped_),

@@ -220,13 +220,17 @@ class ServerProcess {
   // /usr/bin/redis-server listening on a Unix socket in the test's tmpdir (no TCP port,
   // so no port race); `args` are extra "--name value" settings.
   static absl::StatusOr<ServerProcess> start_reference(std::vector<std::string> args = {});
+  // /usr/bin/redis-server on 127.0.0.1:`port` (0: an unused one, see port()), for clients
+  // that only speak TCP. Start it again on the same port to model a server restart.
+  static absl::StatusOr<ServerProcess> start_reference_tcp(uint16_t port = 0,
+                                                           std::vector<std::string> args = {});
 
   ServerProcess(ServerProcess&& other) noexcept;
   ServerProcess& operator=(ServerProcess&&) = delete;
   ~ServerProcess();  // SIGKILL if still running
 
   pid_t pid() const { return pid_; }
-  uint16_t port() const { return port_; }                       // ours
+  uint16_t port() const { return port_; }                       // ours, reference_tcp
   const std::string& unix_socket() const { return socket_; }   // reference
   void signal(int sig);
   // Waits up to `limit` for the process to exit; its exit status if it did.
@@ -245,6 +249,9 @@ class ServerProcess {
 
 // The path of a runfile of this test ("redis/server" -> $TEST_SRCDIR/corio/redis/server).
 std::string runfile(std::string_view path);
+
+// A loopback port nobody listens on right now (bound to port 0, then closed).
+uint16_t unused_port();
 
 // True if nothing accepts connections on 127.0.0.1:port.
 bool port_closed(uint16_t port);
