@@ -3,6 +3,14 @@
 // raw one, over RESP2 and RESP3; one-shot commands, a refused connection and subscribe
 // mode behave as redis-cli's do.
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
 
 #include <chrono>
 #include <string>
@@ -129,6 +137,113 @@ TEST_F(RedisCliToolTest, SubscribeModePrintsMessagesAsTheyCome) {
   EXPECT_TRUE(ours.timed_out);
   EXPECT_NE(ours.out.find("3) \"line\\nbreak\""), std::string::npos) << ours.out;
   EXPECT_EQ(ours.out, theirs.out);
+}
+
+// The CLI on a pseudo-terminal, as a person would use it.
+class Terminal {
+ public:
+  // Starts `argv` with HOME=`home` on a new pseudo-terminal.
+  Terminal(const std::vector<std::string>& argv, const std::string& home) {
+    pid_ = ::forkpty(&master_, nullptr, nullptr, nullptr);
+    if (pid_ == 0) {
+      ::setenv("HOME", home.c_str(), 1);
+      ::setenv("TERM", "dumb", 1);
+      std::vector<char*> args;
+      for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+      args.push_back(nullptr);
+      ::execv(args[0], args.data());
+      ::_exit(127);
+    }
+  }
+  ~Terminal() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    if (master_ >= 0) ::close(master_);
+  }
+  bool started() const { return pid_ > 0; }
+
+  void type(const std::string& keys) { (void)!::write(master_, keys.data(), keys.size()); }
+
+  // Reads until the screen output so far contains `text` (true) or `limit` passes.
+  bool wait_for(const std::string& text, std::chrono::milliseconds limit = std::chrono::seconds(20)) {
+    auto until = std::chrono::steady_clock::now() + limit;
+    while (screen_.find(text, seen_) == std::string::npos) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          until - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return false;
+      pollfd p{master_, POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+      char buf[4096];
+      ssize_t n = ::read(master_, buf, sizeof(buf));
+      if (n <= 0) return false;
+      screen_.append(buf, static_cast<size_t>(n));
+    }
+    seen_ = screen_.find(text, seen_) + text.size();
+    return true;
+  }
+  // Waits for the program to exit; its exit code (-1 on timeout or signal).
+  int wait_exit(std::chrono::milliseconds limit = std::chrono::seconds(20)) {
+    auto until = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < until) {
+      int status = 0;
+      char buf[4096];
+      while (::read(master_, buf, sizeof(buf)) > 0) {
+      }
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return -1;
+  }
+  const std::string& screen() const { return screen_; }
+
+ private:
+  int master_ = -1;
+  pid_t pid_ = -1;
+  std::string screen_;
+  size_t seen_ = 0;
+};
+
+TEST_F(RedisCliToolTest, InteractivePromptKeepsHistory) {
+  const std::string home = test_tmpdir() + "/cli-home";
+  ::mkdir(home.c_str(), 0700);
+  const std::string prompt = "127.0.0.1:" + std::to_string(port());
+  {
+    Terminal term({our_cli(), "-p", std::to_string(port())}, home);
+    ASSERT_TRUE(term.started());
+    ASSERT_TRUE(term.wait_for(prompt + "> ")) << term.screen();
+    term.type("set greeting \"hello there\"\r");
+    EXPECT_TRUE(term.wait_for("OK")) << term.screen();
+    term.type("get greeting\r");
+    EXPECT_TRUE(term.wait_for("\"hello there\"")) << term.screen();
+    term.type("select 2\r");
+    EXPECT_TRUE(term.wait_for(prompt + "[2]> ")) << term.screen();
+    term.type("incr\r");
+    EXPECT_TRUE(term.wait_for("(error) ERR wrong number of arguments for 'incr' command"))
+        << term.screen();
+    term.type("quit\r");
+    EXPECT_EQ(term.wait_exit(), 0) << term.screen();
+  }
+  std::ifstream history(home + "/.corio_cli_history");
+  std::stringstream saved;
+  saved << history.rdbuf();
+  // (libedit's history file encodes spaces as \040.)
+  EXPECT_NE(saved.str().find("get\\040greeting"), std::string::npos) << saved.str();
+  EXPECT_NE(saved.str().find("select\\0402"), std::string::npos) << saved.str();
+
+  // A new session starts where the last one left off: two up arrows recall the line
+  // before "quit" from the history file.
+  Terminal again({our_cli(), "-p", std::to_string(port())}, home);
+  ASSERT_TRUE(again.wait_for(prompt + "> ")) << again.screen();
+  again.type("\x1b[A\x1b[A\r");
+  EXPECT_TRUE(again.wait_for("(error) ERR wrong number of arguments for 'incr' command"))
+      << again.screen();
+  again.type("quit\r");
+  EXPECT_EQ(again.wait_exit(), 0);
 }
 
 }  // namespace
