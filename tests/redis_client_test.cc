@@ -8,6 +8,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -74,6 +76,24 @@ void run(Runtime& rt, std::function<Task<void>()> body) {
   rt.block_on(root());
 }
 
+// True once every thread of process `pid` is stopped ('T' in /proc/PID/task/TID/stat).
+bool all_threads_stopped(pid_t pid) {
+  std::error_code ec;
+  int threads = 0;
+  for (const auto& task : std::filesystem::directory_iterator(
+           "/proc/" + std::to_string(pid) + "/task", ec)) {
+    std::ifstream stat(task.path() / "stat");
+    std::string line;
+    std::getline(stat, line);
+    size_t paren = line.rfind(')');
+    if (paren == std::string::npos || paren + 2 >= line.size() || line[paren + 2] != 'T') {
+      return false;
+    }
+    ++threads;
+  }
+  return !ec && threads > 0;
+}
+
 class RedisClientTest : public testing::TestWithParam<Peer> {
  protected:
   void SetUp() override {
@@ -82,6 +102,14 @@ class RedisClientTest : public testing::TestWithParam<Peer> {
     server_.emplace(*std::move(server));
   }
   uint16_t port() const { return server_->port(); }
+
+  // SIGSTOP, then waits until every thread of the server has stopped: kill() returns
+  // before that, and a server thread already awake may still answer in between.
+  void pause_server() {
+    server_->signal(SIGSTOP);
+    bool stopped = wait_until([&] { return all_threads_stopped(server_->pid()); });
+    EXPECT_TRUE(stopped) << "the server did not stop";
+  }
 
   std::optional<ServerProcess> server_;
   Runtime rt_ = make_runtime();
@@ -364,11 +392,12 @@ TEST_P(RedisClientTest, TimedOutCallersDoNotDesynchroniseTheConnection) {
     auto setting = redis.set("k", "the value");
     EXPECT_AWAITED_VALUE(setting, true);
     // A stopped server: these requests are written, then their callers give up.
-    server_->signal(SIGSTOP);
+    pause_server();
     std::vector<JoinHandle<absl::StatusCode>> gave_up;
     for (int i = 0; i < 20; ++i) gave_up.push_back(spawn(get_code(redis, "other:" + std::to_string(i))));
     for (auto& g : gave_up) {
       absl::StatusOr<absl::StatusCode> code = co_await g;
+      EXPECT_TRUE(code.ok()) << code.status();
       EXPECT_EQ(code.value_or(absl::StatusCode::kOk), absl::StatusCode::kDeadlineExceeded);
     }
     server_->signal(SIGCONT);
@@ -423,7 +452,7 @@ TEST_P(RedisClientTest, ShutdownFailsQueuedAndInFlightRequests) {
     RequestManager redis = RequestManager::start(address(port()), options);
     auto setting = redis.set("k", "v");
     EXPECT_AWAITED_VALUE(setting, true);
-    server_->signal(SIGSTOP);  // nothing is answered from now on
+    pause_server();  // nothing is answered from now on
     std::vector<JoinHandle<absl::StatusCode>> waiting;
     for (int i = 0; i < 50; ++i) waiting.push_back(spawn(get_code(redis, "k")));
     auto settling = time::sleep(std::chrono::milliseconds(100));
@@ -431,6 +460,7 @@ TEST_P(RedisClientTest, ShutdownFailsQueuedAndInFlightRequests) {
     redis.shutdown();
     for (auto& w : waiting) {
       absl::StatusOr<absl::StatusCode> code = co_await w;
+      EXPECT_TRUE(code.ok()) << code.status();
       EXPECT_EQ(code.value_or(absl::StatusCode::kOk), absl::StatusCode::kCancelled);
     }
     auto after = redis.get("k");
