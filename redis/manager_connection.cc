@@ -17,6 +17,12 @@ namespace {
 
 absl::string_view av(std::string_view s) { return {s.data(), s.size()}; }
 
+// A caller's own copy of `why`. Copying an absl::Status shares its heap representation
+// through a reference count; callers on other threads would then drop that count
+// concurrently, which is correct but invisible to ThreadSanitizer (Debian's Abseil is
+// not instrumented), so every failed request gets an unshared status instead.
+Reply failure(const absl::Status& why) { return Reply(absl::Status(why.code(), why.message())); }
+
 enum class SessionEnd {
   kLost,      // the connection failed; lost_ says why
   kFinished,  // every handle is gone and every reply has been read
@@ -219,13 +225,13 @@ Task<bool> ManagerConnection::reject_until(time::Instant deadline, absl::Status 
     if (first.index() != 0) co_return first.index() == 1;
     std::optional<PendingRequest>& request = std::get<0>(first);
     if (!request) co_return false;
-    (void)request->responder.send(Reply(why));
+    (void)request->responder.send(failure(why));
   }
 }
 
 void ManagerConnection::fail_in_flight(const absl::Status& why) {
   while (!in_flight_.empty()) {
-    (void)in_flight_.front().send(Reply(why));
+    (void)in_flight_.front().send(failure(why));
     in_flight_.pop_front();
   }
 }
@@ -234,7 +240,7 @@ void ManagerConnection::fail_queued(const absl::Status& why) {
   for (;;) {
     absl::StatusOr<PendingRequest> request = requests_.try_recv();
     if (!request.ok()) return;
-    (void)request->responder.send(Reply(why));
+    (void)request->responder.send(failure(why));
   }
 }
 
