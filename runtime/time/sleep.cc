@@ -28,7 +28,10 @@ Poll<void> Sleep::poll(Context& cx) {
     if (!timer_.fired.load(std::memory_order_acquire)) {
       // Polled again without firing (a join/select sibling woke the task): the waker may
       // have changed if the future moved between tasks.
-      if (!timer_.waker.will_wake(cx.waker())) driver_->update_waker(&timer_, cx.waker());
+      if (registered_task_ != cx.waker().task()) {
+        driver_->update_waker(&timer_, cx.waker());
+        registered_task_ = cx.waker().task();
+      }
       return kPending;
     }
     registered_ = false;
@@ -40,6 +43,7 @@ Poll<void> Sleep::poll(Context& cx) {
     return Ready();
   }
   registered_ = true;
+  registered_task_ = cx.waker().task();
   return kPending;
 }
 

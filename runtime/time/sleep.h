@@ -48,6 +48,10 @@ class Sleep {
   Instant deadline_;
   bool registered_ = false;  // linked into the wheel (or fired by it)
   bool completed_ = false;
+  // The task whose waker the driver holds for us (identity only, never dereferenced).
+  // Kept here because timer_.waker belongs to the driver while registered: a worker firing
+  // the timer moves it out under the driver's lock, so the owner must not read it.
+  const TaskHeader* registered_task_ = nullptr;
   TimerState timer_;
 };
 

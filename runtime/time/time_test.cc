@@ -307,6 +307,44 @@ TEST(Time, CancelFromOtherThreadsWhileTheDriverFires) {
   EXPECT_GT(flag_wins.load(), 0) << "no timer was ever cancelled: the test tested nothing";
 }
 
+// A sibling that asks to be polled again on every poll, so that a Sleep beside it in a
+// select is polled over and over while a parked worker fires it.
+struct RepollForever {
+  int polls = 0;
+  Poll<void> poll(Context& cx) {
+    ++polls;
+    cx.waker().wake_by_ref();
+    return kPending;
+  }
+};
+
+Task<int> race_sleeps_against_repolls(int rounds) {
+  int sleeps_won = 0;
+  for (int r = 0; r < rounds; ++r) {
+    auto won = co_await select(time::sleep(std::chrono::microseconds(50 + 37 * (r % 7))),
+                               RepollForever{});
+    if (won.index() == 0) ++sleeps_won;
+  }
+  co_return sleeps_won;
+}
+
+TEST(Time, SleepPolledWhileAWorkerFiresIt) {
+  // The owner polls a registered Sleep while another thread's driver fires it: the owner
+  // must not look at the waker the driver holds (TSAN checks), and the wake must not be
+  // lost (the block_on_for deadline checks). Both from block_on's own task and a worker's.
+  Runtime rt = Builder::multi_thread().worker_threads(2).enable_time().build();
+  constexpr int kRounds = 300;
+  auto on_root = rt.block_on_for(race_sleeps_against_repolls(kRounds), 60s);
+  ASSERT_TRUE(on_root.ok()) << on_root.status();
+  EXPECT_EQ(*on_root, kRounds);
+  auto on_worker = rt.block_on_for(co_invoke([]() -> Task<int> {
+    auto joined = co_await spawn(race_sleeps_against_repolls(kRounds));
+    co_return joined.ok() ? *joined : -1;
+  }), 60s);
+  ASSERT_TRUE(on_worker.ok()) << on_worker.status();
+  EXPECT_EQ(*on_worker, kRounds);
+}
+
 TEST(Time, MisuseIsAClearError) {
   Runtime no_time = Builder::current_thread().build();
   EXPECT_THROW(no_time.block_on(co_invoke([]() -> Task<void> { co_await time::sleep(1ms); })),
