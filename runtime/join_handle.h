@@ -99,16 +99,17 @@ class JoinHandle {
     if (task_->load_state(std::memory_order_acquire) & TaskHeader::kCancelled) {
       return absl::CancelledError("task was cancelled");
     }
-    auto* promise = static_cast<internal::Promise<T>*>(task_->promise());
-    struct DestroyFrameOnExit {
-      TaskHeader* task;
-      ~DestroyFrameOnExit() { internal::destroy_frame(task); }
-    } destroy{task_};
+    // The frame is gone already; the output waits in its slot (see task_header.h).
+    auto* slot = internal::Promise<T>::slot_of(task_);
+    struct DropLeftoversOnExit {
+      internal::OutputSlot<T>* slot;
+      ~DropLeftoversOnExit() { slot->reset(); }
+    } drop{slot};
     if constexpr (std::is_void_v<T>) {
-      promise->take_result();
+      internal::Promise<T>::take_result(slot);
       return absl::OkStatus();
     } else {
-      return promise->take_result();
+      return internal::Promise<T>::take_result(slot);
     }
   }
 
@@ -118,7 +119,7 @@ class JoinHandle {
     uint64_t prev = task->drop_join_interest();
     bool complete = (prev & TaskHeader::kComplete) != 0;
     if (complete && !taken_ && (prev & TaskHeader::kCancelled) == 0) {
-      internal::destroy_frame(task);  // the output nobody will read
+      task->destroy_output();  // nobody will read it
     }
     if (!complete || (prev & TaskHeader::kJoinWaker) == 0) {
       // The waker slot is ours (see drop_join_interest).

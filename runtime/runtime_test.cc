@@ -100,6 +100,32 @@ TEST_P(RuntimeTest, AbortRunsDestructorsOfLocals) {
   EXPECT_EQ(live.load(), 0);
 }
 
+// A task's parameters and captures (here a shared_ptr, in real code a channel Sender) are
+// released when it completes, not when its JoinHandle is finally consumed: code that waits
+// for "every sender gone" while still holding the producers' handles must not hang.
+Task<int> holds_until_done(std::shared_ptr<int> held, testing::Flag* finish) {
+  co_await testing::WaitFlag{finish};
+  co_return *held;
+}
+
+TEST_P(RuntimeTest, FinishedTaskReleasesItsParametersBeforeItIsJoined) {
+  auto held = std::make_shared<int>(7);
+  std::weak_ptr<int> watch = held;
+  testing::Flag finish;
+  auto r = rt.block_on_for(co_invoke([&]() -> Task<int> {
+    auto h = spawn(holds_until_done(std::move(held), &finish));
+    co_await yield_now();
+    EXPECT_FALSE(watch.expired()) << "released before the task ended";
+    finish.set();
+    while (!h.is_finished()) co_await yield_now();
+    EXPECT_TRUE(watch.expired()) << "a finished task still holds its parameter";
+    auto v = co_await h;  // the output survived the frame
+    co_return v.ok() ? *v : -1;
+  }), std::chrono::seconds(30));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(*r, 7);
+}
+
 TEST_P(RuntimeTest, WakeFromForeignThread) {
   int v = rt.block_on(co_invoke([]() -> Task<int> {
     testing::Flag flag;

@@ -26,6 +26,7 @@
 #include <concepts>
 #include <coroutine>
 #include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <new>
 #include <optional>
@@ -150,20 +151,6 @@ class TaskAwaiter;
 // The part of every Task's promise that does not depend on T.
 class PromiseBase {
  public:
-  // Every frame gets a TaskHeader prefix (see task_header.h): spawning adopts the frame.
-  static void* operator new(std::size_t size) {
-    void* block = internal::allocate_frame(size + kTaskHeaderPrefix);
-    auto* header = new (block) TaskHeader();
-    return header->frame();
-  }
-  static void operator delete(void* frame, std::size_t) noexcept {
-    TaskHeader* header = TaskHeader::from_frame(frame);
-    // A spawned task's memory outlives its frame: its last reference frees it.
-    if (header->is_spawned()) return;
-    header->~TaskHeader();
-    internal::free_frame(header);
-  }
-
   std::suspend_always initial_suspend() noexcept { return {}; }
 
   struct FinalAwaiter {
@@ -176,8 +163,6 @@ class PromiseBase {
     void await_resume() noexcept {}
   };
   FinalAwaiter final_suspend() noexcept { return {}; }
-
-  void unhandled_exception() { exception_ = std::current_exception(); }
 
   template <typename U>
   internal::TaskAwaiter<U> await_transform(Task<U>&& task);
@@ -192,37 +177,88 @@ class PromiseBase {
 
   std::coroutine_handle<> continuation_;  // the awaiting coroutine, if awaited
   internal::Chain chain_;                  // used when this coroutine is a chain's root
-  std::exception_ptr exception_;
 };
 
 namespace internal {
 
+// Where a Task's result waits for its reader: after the coroutine frame, in the frame's
+// own allocation (laid out by Promise<T>::operator new). Keeping it out of the frame lets a
+// spawned task's frame be destroyed as soon as the task completes while its output waits
+// for the JoinHandle.
 template <typename T>
-class Promise : public PromiseBase {
+struct OutputSlot {
+  std::optional<T> value;
+  std::exception_ptr error;
+  void reset() {
+    value.reset();
+    error = nullptr;
+  }
+};
+template <>
+struct OutputSlot<void> {
+  std::exception_ptr error;
+  void reset() { error = nullptr; }
+};
+
+// The promise part that knows T: the block layout [TaskHeader | frame | OutputSlot<T>] and
+// the slot's lifetime (for a frame that is never spawned, the frame's own; for a spawned
+// task, see the ground rules in task_header.h).
+template <typename T>
+class PromiseWithSlot : public PromiseBase {
+ public:
+  static void* operator new(std::size_t size) {
+    static_assert(alignof(OutputSlot<T>) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__);
+    constexpr size_t kAlign = alignof(OutputSlot<T>);
+    const size_t offset = (size + kAlign - 1) / kAlign * kAlign;
+    void* block = internal::allocate_frame(kTaskHeaderPrefix + offset + sizeof(OutputSlot<T>));
+    auto* header = new (block) TaskHeader();
+    header->output_offset = static_cast<uint32_t>(offset);
+    new (header->output_slot()) OutputSlot<T>();
+    return header->frame();
+  }
+  static void operator delete(void* frame, std::size_t) noexcept {
+    TaskHeader* header = TaskHeader::from_frame(frame);
+    // A spawned task's memory and output outlive its frame: its last reference frees them.
+    if (header->is_spawned()) return;
+    slot_of(header)->~OutputSlot<T>();
+    header->~TaskHeader();
+    internal::free_frame(header);
+  }
+
+  static OutputSlot<T>* slot_of(TaskHeader* header) {
+    return std::launder(static_cast<OutputSlot<T>*>(header->output_slot()));
+  }
+  OutputSlot<T>* slot() {
+    auto frame = std::coroutine_handle<PromiseWithSlot>::from_promise(*this).address();
+    return slot_of(TaskHeader::from_frame(frame));
+  }
+
+  void unhandled_exception() { slot()->error = std::current_exception(); }
+
+  // The coroutine's result: its value, or its exception rethrown.
+  static T take_result(OutputSlot<T>* slot) {
+    if (slot->error) std::rethrow_exception(std::exchange(slot->error, nullptr));
+    if constexpr (!std::is_void_v<T>) return std::move(*slot->value);
+  }
+  T take_result() { return take_result(slot()); }
+};
+
+template <typename T>
+class Promise : public PromiseWithSlot<T> {
  public:
   Task<T> get_return_object();
   template <typename U>
     requires std::convertible_to<U&&, T>
   void return_value(U&& value) {
-    value_.emplace(std::forward<U>(value));
+    this->slot()->value.emplace(std::forward<U>(value));
   }
-  T take_result() {
-    if (exception_) std::rethrow_exception(std::exchange(exception_, nullptr));
-    return std::move(*value_);
-  }
-
- private:
-  std::optional<T> value_;
 };
 
 template <>
-class Promise<void> : public PromiseBase {
+class Promise<void> : public PromiseWithSlot<void> {
  public:
   Task<void> get_return_object();
   void return_void() {}
-  void take_result() {
-    if (exception_) std::rethrow_exception(std::exchange(exception_, nullptr));
-  }
 };
 
 }  // namespace internal

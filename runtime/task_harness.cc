@@ -18,12 +18,13 @@ class BorrowedWaker {
   alignas(Waker) unsigned char storage_[sizeof(Waker)];
 };
 
-// Finishes a task whose poller holds RUNNING, and drops the poller's queue reference.
+// Finishes a task whose poller holds RUNNING and has destroyed its frame, and drops the
+// poller's queue reference.
 void complete(TaskHeader* task, bool cancelled) {
   uint64_t state = task->transition_to_complete(cancelled);
   if ((state & TaskHeader::kJoinInterest) == 0) {
     // Nobody will read the output: drop it now.
-    if (!cancelled) destroy_frame(task);
+    if (!cancelled) task->destroy_output();
   } else if (state & TaskHeader::kJoinWaker) {
     wake_task_by_ref(task->join_waker);
     uint64_t after = task->unset_join_waker_after_complete();
@@ -63,6 +64,9 @@ void run_task(TaskHeader* task) {
     budget_spent = coop::budget_spent();
   }
   if (done) {
+    // Before COMPLETE is published: a joiner that sees the task finished must also see
+    // its parameters and captures released (a Sender moved into it, a lock guard...).
+    destroy_frame(task);
     complete(task, /*cancelled=*/false);
     return;
   }

@@ -19,6 +19,7 @@ const TaskVTable* vtable_for() {
       [](TaskHeader* header) -> PromiseBase* {
         return &std::coroutine_handle<Promise<T>>::from_address(header->frame()).promise();
       },
+      [](TaskHeader* header) { Promise<T>::slot_of(header)->reset(); },
   };
   return &kVTable;
 }
@@ -39,8 +40,8 @@ void run_task(TaskHeader* task);
 // Does not consume a reference.
 void shutdown_task(TaskHeader* task);
 
-// Destroys the coroutine frame (its locals and its output); the memory stays until the
-// last reference is dropped.
+// Destroys the coroutine frame (its locals and parameters); for a spawned task the output
+// slot and the memory stay until the last reference is dropped.
 inline void destroy_frame(TaskHeader* task) {
   std::coroutine_handle<>::from_address(task->frame()).destroy();
 }

@@ -64,8 +64,9 @@ void TaskHeader::ref_dec_n(uint64_t n) {
 }
 
 void TaskHeader::dealloc() {
-  // The frame was destroyed already (see the ground rules in the header); only the memory
-  // remains.
+  // The frame was destroyed already (see the ground rules in the header); only the output
+  // slot's leftovers and the memory remain.
+  vtable_->destroy_output(this);
   this->~TaskHeader();
   internal::free_frame(this);
 }

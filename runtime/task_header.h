@@ -17,9 +17,15 @@
 //  - `owned_prev`/`owned_next` belong to the scheduler's OwnedTasks, under its lock.
 //  - `join_waker` belongs to the JoinHandle while JOIN_WAKER is clear, and to the task
 //    (its completer) while JOIN_WAKER is set. See join_handle.h.
-//  - The coroutine frame after the header is destroyed exactly once: on cancellation, by
-//    whoever drops the output, or by the JoinHandle after it has taken the output. The
-//    memory (header + frame) is freed when the reference count reaches zero.
+//  - The coroutine frame after the header is destroyed exactly once, by the thread holding
+//    RUNNING: when the task completes (before COMPLETE is published, so the task's
+//    parameters and captures, say a channel Sender, are gone by the time a joiner sees it
+//    finished, as Tokio drops a finished future) or when it is cancelled.
+//  - The output (value or exception) lives in an OutputSlot after the frame, in the same
+//    block (see task.h), so it outlives the frame. It belongs to the task until COMPLETE,
+//    then to the JoinHandle (which moves it out, or drops it when detached); whatever is
+//    left is destroyed by dealloc(). The memory (header + frame + slot) is freed when the
+//    reference count reaches zero.
 #pragma once
 
 #include <atomic>
@@ -36,6 +42,8 @@ class PromiseBase;
 struct TaskVTable {
   // The promise of the coroutine whose frame follows the header.
   PromiseBase* (*promise)(TaskHeader*);
+  // Destroys what the output slot holds (idempotent: leaves it empty).
+  void (*destroy_output)(TaskHeader*);
 };
 
 // Outcomes of state transitions. Each is [[nodiscard]]: every case needs handling.
@@ -71,6 +79,9 @@ class TaskHeader {
   void* frame();
   static TaskHeader* from_frame(void* frame);
   PromiseBase* promise() { return vtable_->promise(this); }
+  void* output_slot() { return static_cast<char*>(frame()) + output_offset; }
+  // Drops the output nobody will read (spawned tasks only; idempotent).
+  void destroy_output() { vtable_->destroy_output(this); }
   Scheduler* scheduler() const { return scheduler_; }
 
   // --- reference counting -------------------------------------------------------------
@@ -131,6 +142,8 @@ class TaskHeader {
   TaskHeader* owned_next = nullptr;
   TaskHeader* join_waker = nullptr;   // the JoinHandle's waker (a counted reference)
   uint32_t owned_shard = ~uint32_t{0};  // which OwnedTasks shard lists it (~0: none)
+  // Where the output slot starts, in bytes from frame(). Set once by operator new.
+  uint32_t output_offset = 0;
 
  private:
   std::atomic<uint64_t> state_{0};
