@@ -13,7 +13,10 @@ process, from wait4's rusage), the server's CPU per request (/proc/PID/stat), p5
 
 Configurations: --configs "50:1,50:16" (connections:pipeline), --tests get,set. With
 --threads2, loadgen --threads 2 and redis-benchmark --threads 2 also run at the last
-configuration, beside one single-threaded redis-benchmark.
+configuration, beside one single-threaded redis-benchmark. With --batch-latency, loadgen
+also runs with --batch_latency at pipelined configurations (client "loadgen/batch"):
+redis-benchmark gives every reply of a pipelined batch the latency of the batch's first
+read event, so its p99 at -P 16 is not comparable with loadgen's per-reply figure.
 """
 import argparse
 import csv
@@ -78,11 +81,14 @@ def redis_benchmark(port, server_pid, c, pipeline, test, n, keyspace, value_size
             "srv_us": srv * 1e6 / n, "cpu_frac": cpu / wall, "errors": 0}
 
 
-def loadgen(binary, port, server_pid, c, pipeline, test, n, keyspace, value_size, threads, timeout):
+def loadgen(binary, port, server_pid, c, pipeline, test, n, keyspace, value_size, threads, timeout,
+            batch_latency=False):
     ratio = {"get": "0:1", "set": "1:0"}[test]
     argv = [binary, "--host", HOST, "--port", str(port), "--connections", str(c), "--pipeline",
             str(pipeline), "--requests", str(n), "--ratio", ratio, "--keyspace", str(keyspace),
             "--value-size", str(value_size), "--threads", str(threads), "--json", "--quiet"]
+    if batch_latency:
+        argv.append("--batch_latency")
     out, wall, cpu, srv = run_client(argv, server_pid, timeout)
     j = json.loads(out.strip().splitlines()[-1])
     return {"ops": j["ops_per_sec"], "p50_ms": j["latency_us"]["p50"] / 1e3,
@@ -100,6 +106,9 @@ def main():
     ap.add_argument("--keyspace", type=int, default=100000)
     ap.add_argument("--value-size", type=int, default=3)
     ap.add_argument("--threads2", action="store_true")
+    ap.add_argument("--batch-latency", action="store_true",
+                    help="also run loadgen --batch_latency (redis-benchmark's latency definition "
+                         "for pipelines) as the client 'loadgen/batch'")
     ap.add_argument("--timeout", type=int, default=300)
     a = ap.parse_args()
 
@@ -119,13 +128,16 @@ def main():
             c, p = (int(x) for x in spec.split(":"))
             for test in a.tests.split(","):
                 clients = [("redis-benchmark", 1), ("loadgen", 1)]
+                if a.batch_latency and p > 1:
+                    clients.append(("loadgen/batch", 1))
                 if a.threads2 and spec == a.configs.split(",")[-1]:
                     clients += [("redis-benchmark", 2), ("loadgen", 2)]
                 for rep in range(a.reps):
                     for name, threads in clients:
-                        if name == "loadgen":
+                        if name.startswith("loadgen"):
                             r = loadgen(a.loadgen, port, server.pid, c, p, test, a.requests,
-                                        a.keyspace, a.value_size, threads, a.timeout)
+                                        a.keyspace, a.value_size, threads, a.timeout,
+                                        batch_latency=(name == "loadgen/batch"))
                         else:
                             r = redis_benchmark(port, server.pid, c, p, test, a.requests,
                                                 a.keyspace, a.value_size, threads, a.timeout)

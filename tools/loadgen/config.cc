@@ -27,6 +27,11 @@ absl::Status validate(LoadgenConfig& c) {
     return absl::InvalidArgumentError(
         "--rate is too low: under one request per 1000 s per connection");
   }
+  if (c.batch_latency && c.rate > 0) {
+    return absl::InvalidArgumentError(
+        "--batch_latency applies to the closed loop only (open-loop latency starts at each "
+        "request's due time)");
+  }
   if (c.requests == 0 && c.duration_secs == 0) c.requests = 100000;
   if (c.workload.keyspace == 0) return absl::InvalidArgumentError("--keyspace must be >= 1");
   if (c.workload.value_size > (size_t{512} << 20)) {

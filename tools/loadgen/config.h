@@ -4,7 +4,12 @@
 // Modes:
 //  - closed loop (no --rate): each connection sends a batch of --pipeline requests in one
 //    write, waits for every reply, and sends the next batch at once (as redis-benchmark
-//    -P does). Latency of a request: from its batch's write to its reply.
+//    -P does). Latency of a request: from its batch's write to the read that brought its
+//    reply. With --batch_latency every request of a batch gets the latency of the batch's
+//    first reply instead: redis-benchmark's definition (it timestamps the first read event
+//    of a batch and records that for all its replies), for comparing figures with it. The
+//    two differ only with --pipeline > 1, in the tail, where a batch's replies arrive in
+//    more than one read.
 //  - open loop (--rate R): requests are due at a fixed total rate, spread evenly over the
 //    connections, whatever the server does; --pipeline caps the requests outstanding on a
 //    connection. Latency is measured from the time a request was due (intended), not from
@@ -36,6 +41,7 @@ struct LoadgenConfig {
   uint64_t requests = 0;     // 0: not bounded by count
   double duration_secs = 0;  // 0: not bounded by time
   double rate = 0;           // total requests per second; 0: closed loop
+  bool batch_latency = false;  // closed loop: a batch's replies share its first reply's latency
 
   WorkloadOptions workload;
   KeyPattern key_pattern = KeyPattern::kUniform;

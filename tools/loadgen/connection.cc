@@ -1,5 +1,7 @@
 #include "tools/loadgen/connection.h"
 
+#include <optional>
+
 #include <cerrno>
 #include <memory>
 #include <span>
@@ -100,6 +102,7 @@ absl::Status read_replies(net::Stream& stream, ConnectionState& st, ReplyScanner
 // Closed loop: a batch of `pipeline` requests, all its replies, the next batch.
 Task<absl::Status> closed_loop(LoadThread& thread, net::Stream& stream, ConnectionState& st) {
   const Workload& workload = thread.workload();
+  const bool batch_latency = thread.config().batch_latency;
   for (;;) {
     Instant sent = Clock::now();
     if (thread.stopping(sent)) co_return absl::OkStatus();
@@ -110,18 +113,27 @@ Task<absl::Status> closed_loop(LoadThread& thread, net::Stream& stream, Connecti
     auto write = write_out(stream, st, bytes);
     absl::Status written = co_await write;
     if (!written.ok()) co_return written;
+    std::optional<uint64_t> first_reply_latency;  // --batch_latency
     while (st.outstanding > 0) {
       // The reply cannot be there yet right after the write (and a short read cleared
       // the readiness): wait for the reactor before reading.
       auto readable = stream.readable();
       co_await readable;
+      Instant woke = Clock::now();
       ReplyScanner::Counts counts;
       absl::Status r = read_replies(stream, st, &counts);
       if (!r.ok()) co_return r;
       if (counts.replies == 0) continue;
       Instant at = Clock::now();
       st.outstanding -= counts.replies;
-      thread.record_batch(nanos(at - sent), counts, at, st.scanner);
+      uint64_t latency = nanos(at - sent);
+      if (batch_latency) {
+        // As redis-benchmark: the time of the batch's first read event, taken before it
+        // reads, stands for every reply of the batch.
+        if (!first_reply_latency) first_reply_latency = nanos(woke - sent);
+        latency = *first_reply_latency;
+      }
+      thread.record_batch(latency, counts, at, st.scanner);
     }
   }
 }

@@ -40,6 +40,9 @@ ABSL_FLAG(double, duration, 0, "Stop after this many seconds.");
 ABSL_FLAG(double, rate, 0,
           "Open loop: total requests per second, latency measured from each request's "
           "intended send time. 0: closed loop (as fast as the server answers).");
+ABSL_FLAG(bool, batch_latency, false,
+          "Closed loop with --pipeline > 1: record every reply of a batch with the latency of "
+          "the batch's first reply, as redis-benchmark does (default: each reply's own).");
 ABSL_FLAG(std::string, ratio, "1:10", "SET:GET ratio of the default workload.");
 ABSL_FLAG(std::string, command, "",
           "Send this command instead of SET/GET, e.g. \"HSET h __key__ __value__\": "
@@ -118,6 +121,7 @@ int main_impl(int argc, char** argv) {
   config.requests = static_cast<uint64_t>(requests);
   config.duration_secs = absl::GetFlag(FLAGS_duration);
   config.rate = absl::GetFlag(FLAGS_rate);
+  config.batch_latency = absl::GetFlag(FLAGS_batch_latency);
   config.workload.command = absl::GetFlag(FLAGS_command);
   if (config.workload.command.empty()) {
     auto ratio = parse_ratio(absl::GetFlag(FLAGS_ratio));
