@@ -155,6 +155,31 @@ void execute_command(Server& server, ClientState& client, const CommandArgs& arg
 
 namespace {
 
+// The first argument of the next command in `rest` when it is a complete-looking RESP
+// array of bulk strings ("*N\r\n$L\r\nNAME\r\n$K\r\nKEY..."), else empty. Only a hint
+// for prefetching: no validation beyond staying inside `rest`.
+std::string_view peek_first_argument(std::string_view rest) {
+  size_t pos = 0;
+  auto read_header = [&](char type) -> int64_t {
+    if (pos >= rest.size() || rest[pos] != type) return -1;
+    int64_t n = 0;
+    size_t i = pos + 1;
+    for (; i < rest.size() && rest[i] >= '0' && rest[i] <= '9' && n < (int64_t{1} << 40); ++i) {
+      n = n * 10 + (rest[i] - '0');
+    }
+    if (i + 1 >= rest.size() || rest[i] != '\r') return -1;
+    pos = i + 2;
+    return n;
+  };
+  if (read_header('*') < 2) return {};
+  int64_t name_len = read_header('$');
+  if (name_len < 0) return {};
+  pos += static_cast<size_t>(name_len) + 2;
+  int64_t key_len = read_header('$');
+  if (key_len < 0 || pos + static_cast<size_t>(key_len) > rest.size()) return {};
+  return rest.substr(pos, static_cast<size_t>(key_len));
+}
+
 // Per-worker buffers: a batch is read, parsed, executed and its replies written without
 // an await in between, so the buffers of the worker running it can be borrowed for it.
 // Only what must outlive an await (a partial command, replies the socket did not take)
@@ -229,6 +254,9 @@ Connection::Outcome Connection::process_input(net::ByteBuffer& in, net::ByteBuff
       break;
     }
     if (!args_.empty()) {
+      // Start fetching the next command's hash-table slot while this one runs.
+      std::string_view next_key = peek_first_argument(in.readable_view().substr(r.consumed));
+      if (!next_key.empty()) server_.keyspace().prefetch(client_.db, next_key);
       execute_command(server_, client_, args_, writer);
       writer.set_protocol(client_.protocol);  // HELLO may have switched it
       ++executed;

@@ -136,6 +136,16 @@ class Keyspace {
     return (EntryHash{}(key) >> 52) % kShards;
   }
 
+  // Hints the CPU to fetch the hash-table memory a lookup of `key` will touch, so that a
+  // pipelined batch overlaps the next command's cache misses with the current command's
+  // work. Skipped when the shard's lock is taken (the table may be changing under it).
+  void prefetch(int db, std::string_view key) {
+    Shard& s = shard(db, key);
+    if (held(s) || !s.mu.try_lock()) return;
+    s.entries_.prefetch(key);
+    s.mu.unlock();
+  }
+
   // Runs f(Shard&) with the key's shard locked (unless this thread already holds it).
   template <typename F>
   decltype(auto) with_key(int db, std::string_view key, F&& f) {
