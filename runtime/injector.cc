@@ -9,7 +9,7 @@ bool Injector::push(TaskHeader* task) {
 
 bool Injector::push_batch(TaskHeader* first, TaskHeader* last, size_t count) {
   last->queue_next = nullptr;
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<SpinLock> lock(mu_);
   if (closed_) return false;
   if (tail_ != nullptr) {
     tail_->queue_next = first;
@@ -29,7 +29,7 @@ TaskHeader* Injector::pop() {
 TaskHeader* Injector::pop_batch(size_t max, size_t& popped) {
   popped = 0;
   if (max == 0 || is_empty()) return nullptr;
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<SpinLock> lock(mu_);
   TaskHeader* first = head_;
   TaskHeader* last = nullptr;
   TaskHeader* cur = head_;
@@ -47,7 +47,7 @@ TaskHeader* Injector::pop_batch(size_t max, size_t& popped) {
 }
 
 TaskHeader* Injector::close() {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<SpinLock> lock(mu_);
   closed_ = true;
   TaskHeader* all = head_;
   head_ = tail_ = nullptr;

@@ -1,7 +1,8 @@
 // Injector: the global run queue shared by all workers.
 //
 // Receives tasks spawned or woken from outside the workers, and the overflow of full local
-// queues. An intrusive singly-linked FIFO (through TaskHeader::queue_next) under a mutex:
+// queues. An intrusive singly-linked FIFO (through TaskHeader::queue_next) under a
+// spin lock (spin_lock.h: the sections are a few pointer moves):
 // a whole overflow batch is linked in one critical section, and an empty check costs one
 // atomic load, so workers can poll it often without taking the lock.
 //
@@ -16,6 +17,7 @@
 #include <cstddef>
 #include <mutex>
 
+#include "runtime/spin_lock.h"
 #include "runtime/task_header.h"
 
 namespace corio::internal {
@@ -41,7 +43,7 @@ class Injector {
   TaskHeader* close();
 
  private:
-  mutable std::mutex mu_;
+  mutable SpinLock mu_;
   TaskHeader* head_ = nullptr;  // guarded by mu_
   TaskHeader* tail_ = nullptr;  // guarded by mu_
   bool closed_ = false;         // guarded by mu_
