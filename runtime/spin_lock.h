@@ -23,7 +23,7 @@ class SpinLock {
       if (!locked_.exchange(true, std::memory_order_acquire)) return;
       for (int spins = 0; locked_.load(std::memory_order_relaxed); ++spins) {
         if (spins < kSpinsBeforeYield) {
-          __builtin_ia32_pause();
+          cpu_relax();
         } else {
           std::this_thread::yield();
         }
@@ -35,6 +35,13 @@ class SpinLock {
 
  private:
   static constexpr int kSpinsBeforeYield = 64;
+  static void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield");
+#endif
+  }
   std::atomic<bool> locked_{false};
 };
 

@@ -89,25 +89,24 @@ with r.pipeline() as p:
         out("execabort", str(e).split(":")[0])
 
 # Pub/sub.
+def next_messages(pubsub, n, seconds=2):
+    """Up to n messages as [type, channel, data], waiting at most `seconds`."""
+    msgs = []
+    deadline = time.time() + seconds
+    while len(msgs) < n and time.time() < deadline:
+        m = pubsub.get_message(timeout=0.1)
+        if m:
+            msgs.append([m["type"], m["channel"], m["data"]])
+    return msgs
+
+
 ps = r.pubsub()
 ps.subscribe(k + "c")
 ps.psubscribe(k + "c*")
-msgs = []
-deadline = time.time() + 2
-while len(msgs) < 2 and time.time() < deadline:
-    m = ps.get_message(timeout=0.1)
-    if m:
-        msgs.append([m["type"], m["channel"], m["data"]])
-out("subscribe-confirmations", msgs)
+out("subscribe-confirmations", next_messages(ps, 2))
 out("numsub", r.pubsub_numsub(k + "c"))
 out("publish", r.publish(k + "c", "hello"))
-got = []
-deadline = time.time() + 2
-while len(got) < 2 and time.time() < deadline:
-    m = ps.get_message(timeout=0.1)
-    if m:
-        got.append([m["type"], m["channel"], m["data"]])
-out("messages", sorted(got))
+out("messages", sorted(next_messages(ps, 2)))
 ps.close()
 
 out("client-setname", r.client_setname("pyclient"))

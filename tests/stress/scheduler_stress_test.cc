@@ -75,10 +75,6 @@ struct EndOfBody {
   ~EndOfBody() { world->ended.fetch_add(1, std::memory_order_relaxed); }
 };
 
-Task<void> yield_times(int n) {
-  for (int i = 0; i < n; ++i) co_await yield_now();
-}
-
 void check_value(World* w, const absl::StatusOr<uint64_t>& got, uint64_t child_seed,
                  bool may_be_cancelled) {
   if (got.ok() && *got == expected_value(child_seed)) return;
@@ -246,14 +242,7 @@ std::string counts(const World& w) {
   return out;
 }
 
-class SchedulerStress : public ::testing::TestWithParam<RuntimeFlavor> {
- protected:
-  uint64_t seed(uint64_t stream = 0) const {
-    return seed_for(std::string("scheduler/") +
-                        ::testing::UnitTest::GetInstance()->current_test_info()->name(),
-                    stream);
-  }
-};
+class SchedulerStress : public StressTest {};
 
 INSTANTIATE_TEST_SUITE_P(Flavors, SchedulerStress, ::testing::ValuesIn(all_flavors()),
                          flavor_name);
@@ -328,12 +317,12 @@ TEST_P(SchedulerStress, AMillionTasksFromInsideAndOutside) {
   auto r = rt.block_on_for(co_invoke([&]() -> Task<void> {
     std::vector<JoinHandle<void>> spawners;
     for (int i = 0; i < kSpawners; ++i) spawners.push_back(spawn(spawner(&done, per_spawner, seed(10 + i))));
-    for (auto& s : spawners) (void)co_await s;
+    co_await join_all(std::move(spawners));
   }), hang_deadline());
   foreign.join();
   ASSERT_TRUE(r.ok()) << "spawners hung with " << done.load() << " leaves done";
   auto rest = rt.block_on_for(co_invoke([&]() -> Task<void> {
-    for (auto& h : outside) (void)co_await h;
+    co_await join_all(std::move(outside));
   }), hang_deadline());
   ASSERT_TRUE(rest.ok()) << "leaves spawned from outside hung: " << done.load() << " done";
   EXPECT_EQ(done.load(), per_spawner * kSpawners + from_outside);

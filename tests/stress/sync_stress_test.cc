@@ -38,10 +38,6 @@ namespace {
 using namespace std::chrono_literals;
 using namespace corio::sync;
 
-Task<void> yield_times(int n) {
-  for (int i = 0; i < n; ++i) co_await yield_now();
-}
-
 // When a raced operation is given up: after some yields, after a short sleep, or (rarely
 // cancelled) after an hour.
 struct CancelPlan {
@@ -70,15 +66,20 @@ Task<void> canceller(CancelPlan plan) {
   }
 }
 
-class SyncStress : public ::testing::TestWithParam<RuntimeFlavor> {
- protected:
-  uint64_t seed(uint64_t stream = 0) const {
-    return seed_for(std::string("sync/") +
-                        ::testing::UnitTest::GetInstance()->current_test_info()->name(),
-                    stream);
+// Races `op` against a canceller drawn from `rng`: the op's output, or std::nullopt when the
+// canceller won (`op` was then destroyed where it stood; `cancels`, if given, counts it).
+template <Future F>
+Task<std::optional<FutureOutput<F>>> unless_cancelled(F op, Rng& rng,
+                                                      std::atomic<int64_t>* cancels = nullptr) {
+  auto raced = co_await select(std::move(op), canceller(random_plan(rng)));
+  if (raced.index() == 1) {
+    if (cancels != nullptr) cancels->fetch_add(1, std::memory_order_relaxed);
+    co_return std::nullopt;
   }
-  Runtime runtime() const { return build_runtime(GetParam(), seed(1000)); }
-};
+  co_return std::move(std::get<0>(raced));
+}
+
+class SyncStress : public StressTest {};
 
 INSTANTIATE_TEST_SUITE_P(Flavors, SyncStress, ::testing::ValuesIn(all_flavors()), flavor_name);
 
@@ -121,12 +122,9 @@ Task<bool> mpsc_consumer(Rx* rx, MpscRun* run, uint64_t seed) {
   Rng rng(seed);
   for (int64_t quota = pick(rng, 20, 3000); quota > 0; --quota) {
     if (run->received == run->target) co_return true;
-    auto raced = co_await select(rx->recv(), canceller(random_plan(rng)));
-    if (raced.index() == 1) {
-      run->recv_cancels.fetch_add(1, std::memory_order_relaxed);
-      continue;
-    }
-    std::optional<uint64_t> value = std::get<0>(raced);
+    auto received = co_await unless_cancelled(rx->recv(), rng, &run->recv_cancels);
+    if (!received) continue;
+    std::optional<uint64_t> value = *received;
     if (!value) co_return true;
     record(run, *value);
   }
@@ -155,12 +153,9 @@ Task<void> bounded_producer(mpsc::Sender<uint64_t> tx, uint32_t id, uint32_t cou
     const uint64_t value = encode(id, seq);
     switch (pick(rng, 0, 3)) {
       case 0: {  // send, possibly cancelled while waiting for a slot
-        auto raced = co_await select(tx.send(value), canceller(random_plan(rng)));
-        if (raced.index() == 1) {
-          run->send_cancels.fetch_add(1, std::memory_order_relaxed);
-          continue;
-        }
-        if (std::get<0>(raced).has_value()) {
+        auto sent = co_await unless_cancelled(tx.send(value), rng, &run->send_cancels);
+        if (!sent) continue;
+        if (sent->has_value()) {
           run->closed_errors.fetch_add(1);
           co_return;
         }
@@ -168,12 +163,9 @@ Task<void> bounded_producer(mpsc::Sender<uint64_t> tx, uint32_t id, uint32_t cou
         break;
       }
       case 1: {  // reserve, possibly cancelled; the permit is sometimes dropped unused
-        auto raced = co_await select(tx.reserve(), canceller(random_plan(rng)));
-        if (raced.index() == 1) {
-          run->send_cancels.fetch_add(1, std::memory_order_relaxed);
-          continue;
-        }
-        auto permit = std::move(std::get<0>(raced));
+        auto reserved = co_await unless_cancelled(tx.reserve(), rng, &run->send_cancels);
+        if (!reserved) continue;
+        auto permit = std::move(*reserved);
         if (!permit.ok()) {
           run->closed_errors.fetch_add(1);
           co_return;
@@ -245,7 +237,7 @@ TEST_P(SyncStress, BoundedMpscLosesNothingUnderCancellation) {
       producers.push_back(spawn(bounded_producer(tx, id, per_producer, &run, rng())));
     }
     co_await consume_with_replacements(&rx, &run, rng());
-    for (auto& p : producers) (void)co_await p;
+    co_await join_all(std::move(producers));
   }), hang_deadline());
   outside.join();
   ASSERT_TRUE(r.ok()) << "hung: " << mpsc_counts(run) << " capacity=" << capacity;
@@ -296,7 +288,7 @@ TEST_P(SyncStress, UnboundedMpscLosesNothingUnderCancellation) {
     }
     { auto last = std::move(tx); }  // the producers hold the remaining senders
     co_await consume_with_replacements(&rx, &run, rng());
-    for (auto& p : producers) (void)co_await p;
+    co_await join_all(std::move(producers));
   }), hang_deadline());
   ASSERT_TRUE(r.ok()) << "hung: " << mpsc_counts(run);
   EXPECT_EQ(run.out_of_order, 0) << mpsc_counts(run);
@@ -336,15 +328,15 @@ Task<void> oneshot_receiver(oneshot::Receiver<uint64_t> rx, uint64_t value, bool
                             bool may_give_up, OneshotRun* run, uint64_t seed) {
   Rng rng(seed);
   for (;;) {
-    auto raced = co_await select(ReceiveByRef{&rx}, canceller(random_plan(rng)));
-    if (raced.index() == 1) {
+    auto received = co_await unless_cancelled(ReceiveByRef{&rx}, rng);
+    if (!received) {
       if (may_give_up && one_in(rng, 2)) {
         run->receivers_gave_up.fetch_add(1);
         co_return;  // drops rx: a later send gets its value back
       }
       continue;  // the cancelled await left the channel usable: await again
     }
-    absl::StatusOr<uint64_t> got = std::move(std::get<0>(raced));
+    absl::StatusOr<uint64_t> got = std::move(*received);
     if (got.ok() && !sender_drops && *got == value) {
       run->delivered.fetch_add(1);
     } else if (!got.ok() && sender_drops && got.status().code() == absl::StatusCode::kCancelled) {
@@ -380,7 +372,7 @@ TEST_P(SyncStress, OneshotDeliversOrReportsEveryValueExactlyOnce) {
           wave.push_back(spawn(oneshot_sender(std::move(tx), value, yields, drops, &run)));
         }
       }
-      for (auto& h : wave) (void)co_await h;
+      co_await join_all(std::move(wave));
     }
   }), hang_deadline());
   ASSERT_TRUE(r.ok()) << "hung after " << run.delivered.load() << " deliveries";
@@ -425,13 +417,10 @@ Task<void> semaphore_user(std::shared_ptr<Semaphore> sem, int64_t total, int64_t
   for (int64_t i = 0; i < rounds; ++i) {
     const int64_t n = pick(rng, 1, total);
     if (one_in(rng, 5)) {
-      auto raced = co_await select(Semaphore::acquire_owned(sem, static_cast<size_t>(n)),
-                                   canceller(random_plan(rng)));
-      if (raced.index() == 1) {
-        run->cancels.fetch_add(1, std::memory_order_relaxed);
-        continue;
-      }
-      auto permit = std::move(std::get<0>(raced));
+      auto acquired = co_await unless_cancelled(
+          Semaphore::acquire_owned(sem, static_cast<size_t>(n)), rng, &run->cancels);
+      if (!acquired) continue;
+      auto permit = std::move(*acquired);
       if (!permit.ok()) {
         run->errors.fetch_add(1);
         continue;
@@ -441,12 +430,10 @@ Task<void> semaphore_user(std::shared_ptr<Semaphore> sem, int64_t total, int64_t
       auto holder = spawn(hold_owned(std::move(*permit), static_cast<int>(pick(rng, 0, 3)), run));
       continue;  // detached: the holder gives the permits back on its own worker
     }
-    auto raced = co_await select(sem->acquire(static_cast<size_t>(n)), canceller(random_plan(rng)));
-    if (raced.index() == 1) {
-      run->cancels.fetch_add(1, std::memory_order_relaxed);
-      continue;
-    }
-    auto permit = std::move(std::get<0>(raced));
+    auto acquired =
+        co_await unless_cancelled(sem->acquire(static_cast<size_t>(n)), rng, &run->cancels);
+    if (!acquired) continue;
+    auto permit = std::move(*acquired);
     if (!permit.ok()) {
       run->errors.fetch_add(1);
       continue;
@@ -484,7 +471,7 @@ TEST_P(SyncStress, SemaphoreConservesPermitsAndLetsLargeAcquiresThrough) {
     std::vector<JoinHandle<void>> users;
     for (int i = 0; i < kUsers; ++i) users.push_back(spawn(semaphore_user(sem, total, rounds, &run, rng())));
     users.push_back(spawn(full_size_acquirer(sem.get(), total, kFullRounds, &run)));
-    for (auto& u : users) (void)co_await u;
+    co_await join_all(std::move(users));
     while (run.holders_alive.load() != 0) co_await yield_now();
   }), hang_deadline());
   ASSERT_TRUE(r.ok()) << "hung: acquired=" << run.acquired.load()
@@ -554,7 +541,7 @@ TEST_P(SyncStress, NotifyOneIsNeverLost) {
     for (int i = 0; i < kTaskProducers; ++i) {
       producers.push_back(spawn(notify_producer(&notify, &run, per_producer, rng())));
     }
-    for (auto& p : producers) (void)co_await p;
+    co_await join_all(std::move(producers));
     (void)co_await consumer;
   }), hang_deadline());
   outside.join();
@@ -577,21 +564,23 @@ struct LockRun {
   std::atomic<int64_t> cancels{0};
 };
 
+// Holds exclusive access across awaits: nobody else inside (writers or readers), and the
+// protected count goes up by one with a suspension between its read and its write.
+template <typename Guard>
+Task<void> exclusive_section(Guard& guard, LockRun* run, int hold) {
+  if (run->writers.fetch_add(1) != 0 || run->readers.load() != 0) run->violations.fetch_add(1);
+  int64_t before = *guard;
+  co_await yield_times(hold);
+  *guard = before + 1;
+  run->writers.fetch_sub(1);
+  run->exclusive_sections.fetch_add(1);
+}
+
 Task<void> mutex_user(Mutex<int64_t>* mutex, LockRun* run, int64_t rounds, uint64_t seed) {
   Rng rng(seed);
   for (int64_t i = 0; i < rounds; ++i) {
-    auto raced = co_await select(mutex->lock(), canceller(random_plan(rng)));
-    if (raced.index() == 1) {
-      run->cancels.fetch_add(1, std::memory_order_relaxed);
-      continue;
-    }
-    auto guard = std::move(std::get<0>(raced));
-    if (run->writers.fetch_add(1) != 0) run->violations.fetch_add(1);
-    int64_t before = *guard;
-    co_await yield_times(static_cast<int>(pick(rng, 0, 2)));  // held across awaits
-    *guard = before + 1;
-    run->writers.fetch_sub(1);
-    run->exclusive_sections.fetch_add(1);
+    auto guard = co_await unless_cancelled(mutex->lock(), rng, &run->cancels);
+    if (guard) co_await exclusive_section(*guard, run, static_cast<int>(pick(rng, 0, 2)));
   }
 }
 
@@ -605,7 +594,7 @@ TEST_P(SyncStress, MutexExcludesAcrossAwaitsUnderCancellation) {
   auto r = rt.block_on_for(co_invoke([&]() -> Task<void> {
     std::vector<JoinHandle<void>> users;
     for (int i = 0; i < kTasks; ++i) users.push_back(spawn(mutex_user(&mutex, &run, rounds, rng())));
-    for (auto& u : users) (void)co_await u;
+    co_await join_all(std::move(users));
   }), hang_deadline());
   ASSERT_TRUE(r.ok()) << "hung after " << run.exclusive_sections.load() << " sections";
   EXPECT_EQ(run.violations.load(), 0);
@@ -619,25 +608,11 @@ Task<void> rwlock_user(RwLock<int64_t>* lock, LockRun* run, int64_t rounds, uint
   for (int64_t i = 0; i < rounds; ++i) {
     const int hold = static_cast<int>(pick(rng, 0, 2));
     if (one_in(rng, 3)) {
-      auto raced = co_await select(lock->write(), canceller(random_plan(rng)));
-      if (raced.index() == 1) {
-        run->cancels.fetch_add(1, std::memory_order_relaxed);
-        continue;
-      }
-      auto guard = std::move(std::get<0>(raced));
-      if (run->writers.fetch_add(1) != 0 || run->readers.load() != 0) run->violations.fetch_add(1);
-      int64_t before = *guard;
-      co_await yield_times(hold);
-      *guard = before + 1;
-      run->writers.fetch_sub(1);
-      run->exclusive_sections.fetch_add(1);
+      auto guard = co_await unless_cancelled(lock->write(), rng, &run->cancels);
+      if (guard) co_await exclusive_section(*guard, run, hold);
     } else {
-      auto raced = co_await select(lock->read(), canceller(random_plan(rng)));
-      if (raced.index() == 1) {
-        run->cancels.fetch_add(1, std::memory_order_relaxed);
-        continue;
-      }
-      auto guard = std::move(std::get<0>(raced));
+      auto guard = co_await unless_cancelled(lock->read(), rng, &run->cancels);
+      if (!guard) continue;
       run->readers.fetch_add(1);
       if (run->writers.load() != 0) run->violations.fetch_add(1);
       co_await yield_times(hold);
@@ -657,7 +632,7 @@ TEST_P(SyncStress, RwLockExcludesWritersUnderCancellation) {
   auto r = rt.block_on_for(co_invoke([&]() -> Task<void> {
     std::vector<JoinHandle<void>> users;
     for (int i = 0; i < kTasks; ++i) users.push_back(spawn(rwlock_user(&lock, &run, rounds, rng())));
-    for (auto& u : users) (void)co_await u;
+    co_await join_all(std::move(users));
   }), hang_deadline());
   ASSERT_TRUE(r.ok()) << "hung after " << run.exclusive_sections.load() << " writes";
   EXPECT_EQ(run.violations.load(), 0);
@@ -694,12 +669,9 @@ Task<void> broadcast_receiver(broadcast::Receiver<uint64_t> rx, uint64_t count,
   const bool slow = one_in(rng, 2);
   for (;;) {
     if (slow && one_in(rng, 4)) co_await yield_times(static_cast<int>(pick(rng, 1, 6)));
-    auto raced = co_await select(rx.recv(), canceller(random_plan(rng)));
-    if (raced.index() == 1) {
-      run->cancels.fetch_add(1, std::memory_order_relaxed);
-      continue;
-    }
-    auto got = std::move(std::get<0>(raced));
+    auto received = co_await unless_cancelled(rx.recv(), rng, &run->cancels);
+    if (!received) continue;
+    auto got = std::move(*received);
     if (got.ok()) {
       if (*got != expected) run->bad_sequences.fetch_add(1);
       expected = *got + 1;
@@ -731,7 +703,7 @@ TEST_P(SyncStress, BroadcastReceiversSeeEveryValueOrItsLag) {
     }
     auto sender = spawn(broadcast_sender(std::move(tx), count, rng()));
     (void)co_await sender;
-    for (auto& h : receivers) (void)co_await h;
+    co_await join_all(std::move(receivers));
   }), hang_deadline());
   ASSERT_TRUE(r.ok()) << "a receiver hung";
   EXPECT_EQ(run.bad_sequences.load(), 0) << "capacity " << capacity;
