@@ -5,7 +5,7 @@
 
 namespace corio::net {
 
-ssize_t ReadOp::operator()(int fd) const { return ::read(fd, data, size); }
+ssize_t ReadOp::operator()(int fd) const { return ::recv(fd, data, size, 0); }
 ssize_t WriteOp::operator()(int fd) const { return ::send(fd, data, size, MSG_NOSIGNAL); }
 ssize_t WritevOp::operator()(int fd) const {
   msghdr msg{};
@@ -23,7 +23,7 @@ size_t WritevOp::requested() const {
 Poll<absl::StatusOr<size_t>> ReadBufFuture::poll(Context& cx) {
   std::span<std::byte> free = buffer_->reserve(min_free_);
   auto p = source_->poll_io(cx, Direction::kRead, "read", free.size(), [&] {
-    return ::read(source_->fd(), free.data(), free.size());
+    return ::recv(source_->fd(), free.data(), free.size(), 0);
   });
   waiting_ = p.is_pending();
   if (p.is_ready() && p.value().ok()) buffer_->commit(*p.value());
@@ -33,7 +33,7 @@ Poll<absl::StatusOr<size_t>> ReadBufFuture::poll(Context& cx) {
 Poll<absl::Status> ReadExactFuture::poll(Context& cx) {
   while (done_ < out_.size()) {
     auto p = source_->poll_io(cx, Direction::kRead, "read", out_.size() - done_, [&] {
-      return ::read(source_->fd(), out_.data() + done_, out_.size() - done_);
+      return ::recv(source_->fd(), out_.data() + done_, out_.size() - done_, 0);
     });
     waiting_ = p.is_pending();
     if (p.is_pending()) return kPending;
@@ -63,7 +63,7 @@ absl::StatusOr<size_t> Stream::try_read_buf(ByteBuffer& buffer, size_t min_free)
   std::span<std::byte> free = buffer.reserve(min_free);
   for (;;) {
     io::ReadyEvent seen = source_.snapshot(Direction::kRead);
-    ssize_t n = ::read(source_.fd(), free.data(), free.size());
+    ssize_t n = ::recv(source_.fd(), free.data(), free.size(), 0);
     if (n >= 0) {
       buffer.commit(static_cast<size_t>(n));
       // A short read drained the socket: clear the readiness seen before it (new data

@@ -155,10 +155,18 @@ void execute_command(Server& server, ClientState& client, const CommandArgs& arg
 
 namespace {
 
-// The first argument of the next command in `rest` when it is a complete-looking RESP
-// array of bulk strings ("*N\r\n$L\r\nNAME\r\n$K\r\nKEY..."), else empty. Only a hint
-// for prefetching: no validation beyond staying inside `rest`.
-std::string_view peek_first_argument(std::string_view rest) {
+// The next command in `rest`, when it is a whole RESP array of bulk strings
+// ("*N\r\n$L\r\nNAME\r\n$K\r\nKEY\r\n..."): its first argument after the name (empty if
+// it has none) and its length in bytes. `length` 0: not whole, or not of that shape. Only
+// a hint for prefetching: nothing is validated beyond staying inside `rest`.
+struct PeekedCommand {
+  std::string_view key;
+  size_t length = 0;
+};
+
+PeekedCommand peek_command(std::string_view rest) {
+  // Long argument lists are not worth walking for a hint.
+  constexpr int64_t kMaxPeekedArguments = 64;
   size_t pos = 0;
   auto read_header = [&](char type) -> int64_t {
     if (pos >= rest.size() || rest[pos] != type) return -1;
@@ -171,13 +179,28 @@ std::string_view peek_first_argument(std::string_view rest) {
     pos = i + 2;
     return n;
   };
-  if (read_header('*') < 2) return {};
-  int64_t name_len = read_header('$');
-  if (name_len < 0) return {};
-  pos += static_cast<size_t>(name_len) + 2;
-  int64_t key_len = read_header('$');
-  if (key_len < 0 || pos + static_cast<size_t>(key_len) > rest.size()) return {};
-  return rest.substr(pos, static_cast<size_t>(key_len));
+  int64_t count = read_header('*');
+  if (count < 1 || count > kMaxPeekedArguments) return {};
+  PeekedCommand peeked;
+  for (int64_t arg = 0; arg < count; ++arg) {
+    int64_t len = read_header('$');
+    if (len < 0 || pos + static_cast<size_t>(len) + 2 > rest.size()) return {};
+    if (arg == 1) peeked.key = rest.substr(pos, static_cast<size_t>(len));
+    pos += static_cast<size_t>(len) + 2;
+  }
+  peeked.length = pos;
+  return peeked;
+}
+
+// Prefetches for the commands after the current one (Keyspace::prefetch_slots and
+// prefetch_entry): the hash-table group of the command two ahead, and the entry of the
+// command one ahead, whose group was requested one command earlier.
+void prefetch_ahead(Keyspace& ks, int db, std::string_view rest) {
+  PeekedCommand next = peek_command(rest);
+  if (next.length == 0) return;
+  PeekedCommand after = peek_command(rest.substr(next.length));
+  if (!after.key.empty()) ks.prefetch_slots(db, after.key);
+  if (!next.key.empty()) ks.prefetch_entry(db, next.key);
 }
 
 // Per-worker buffers: a batch is read, parsed, executed and its replies written without
@@ -240,6 +263,12 @@ Connection::Outcome Connection::process_input(net::ByteBuffer& in, net::ByteBuff
   ReplyWriter writer(out, client_.protocol);
   uint64_t executed = 0;
   Outcome outcome = Outcome::kContinue;
+  // The groups of the first two commands; prefetch_ahead() takes over from there.
+  if (PeekedCommand first = peek_command(in.readable_view()); first.length > 0) {
+    PeekedCommand second = peek_command(in.readable_view().substr(first.length));
+    if (!first.key.empty()) server_.keyspace().prefetch_slots(client_.db, first.key);
+    if (!second.key.empty()) server_.keyspace().prefetch_slots(client_.db, second.key);
+  }
   for (;;) {
     bool auth_required = !client_.authenticated && password_required(server_);
     ParseResult r = parser_.parse(in.readable_view(), args_, auth_required);
@@ -254,9 +283,8 @@ Connection::Outcome Connection::process_input(net::ByteBuffer& in, net::ByteBuff
       break;
     }
     if (!args_.empty()) {
-      // Start fetching the next command's hash-table slot while this one runs.
-      std::string_view next_key = peek_first_argument(in.readable_view().substr(r.consumed));
-      if (!next_key.empty()) server_.keyspace().prefetch(client_.db, next_key);
+      // Start loading what the next commands will look up while this one runs.
+      prefetch_ahead(server_.keyspace(), client_.db, in.readable_view().substr(r.consumed));
       execute_command(server_, client_, args_, writer);
       writer.set_protocol(client_.protocol);  // HELLO may have switched it
       ++executed;

@@ -30,6 +30,14 @@ class Entry {
   std::string_view value() const { return {data_ + key_len_, value_len_}; }
   // Writable value bytes (same length), for in-place SETRANGE/INCR of equal size.
   char* mutable_value() { return data_ + key_len_; }
+  // Replaces the value with one of the same length, as a fresh entry would hold it: the
+  // encoding goes back to kAuto and the access time is `access_secs`. `value` may alias
+  // the current value.
+  void overwrite_value(std::string_view value, uint32_t access_secs) {
+    std::memmove(mutable_value(), value.data(), value_len_);
+    encoding_ = 0;
+    access_secs_ = access_secs & kAccessMask;
+  }
 
   int64_t expire_at() const { return expire_at_ms_; }
   void set_expire_at(int64_t ms) { expire_at_ms_ = ms; }

@@ -74,8 +74,20 @@ void Shard::unlink_entry(Entry* e) {
 }
 
 Entry* Shard::put(std::string_view key, std::string_view value, int64_t expire_at_ms) {
-  Entry* fresh = Entry::create(key, value, expire_at_ms, ks_->now_secs());
   auto it = entries_.find(key);
+  if (it != entries_.end() && (*it)->value().size() == value.size()) {
+    // A value of the same length (SET of a fixed-size record, INCR within a digit count):
+    // overwrite in place, no allocation; the entry's size and accounting do not change.
+    Entry* e = *it;
+    bool was_expiring = e->expire_index() != Entry::kNotExpiring;
+    e->overwrite_value(value, ks_->now_secs());
+    e->set_expire_at(expire_at_ms);
+    if (was_expiring && expire_at_ms == 0) unlink_expiring(e);
+    if (!was_expiring && expire_at_ms != 0) link_expiring(e);
+    ks_->touch(db_, key);
+    return e;
+  }
+  Entry* fresh = Entry::create(key, value, expire_at_ms, ks_->now_secs());
   if (it != entries_.end()) {
     Entry* old = *it;
     unlink_expiring(old);

@@ -32,6 +32,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -46,17 +47,37 @@ namespace corio::redis {
 
 class Keyspace;
 
+// A lookup key that matches nothing. The hash set compares a probed key only with the
+// entries whose hash tag (7 bits kept beside each slot) matches; with this key EntryEq
+// starts loading each such entry instead of comparing (which would wait for its memory).
+// So find(EntryPrefetchProbe{key}) returns end() having requested, almost always, exactly
+// the entry a real lookup of `key` will read.
+struct EntryPrefetchProbe {
+  std::string_view key;
+};
+
 struct EntryHash {
   using is_transparent = void;
   size_t operator()(std::string_view k) const { return hash_bytes(k); }
   size_t operator()(const Entry* e) const { return (*this)(e->key()); }
+  size_t operator()(const EntryPrefetchProbe& p) const { return (*this)(p.key); }
 };
 struct EntryEq {
   using is_transparent = void;
   static std::string_view k(std::string_view s) { return s; }
   static std::string_view k(const Entry* e) { return e->key(); }
   template <typename A, typename B>
-  bool operator()(const A& a, const B& b) const { return k(a) == k(b); }
+  bool operator()(const A& a, const B& b) const {
+    if constexpr (std::is_same_v<A, EntryPrefetchProbe>) {
+      __builtin_prefetch(b);
+      return false;
+    } else if constexpr (std::is_same_v<B, EntryPrefetchProbe>) {
+      __builtin_prefetch(a);
+      return false;
+    } else {
+      return k(a) == k(b);
+    }
+  }
 };
 
 // One shard of one database. All methods require the shard's lock (see above).
@@ -136,13 +157,22 @@ class Keyspace {
     return (EntryHash{}(key) >> 52) % kShards;
   }
 
-  // Hints the CPU to fetch the hash-table memory a lookup of `key` will touch, so that a
-  // pipelined batch overlaps the next command's cache misses with the current command's
-  // work. Skipped when the shard's lock is taken (the table may be changing under it).
-  void prefetch(int db, std::string_view key) {
+  // Hints for a pipelined batch, so that the cache misses of a lookup overlap the work
+  // of the commands before it (Connection::process_input runs them two commands ahead
+  // and one command ahead). prefetch_slots() starts loading the hash-table group a lookup
+  // of `key` will probe; prefetch_entry() probes that group (its memory should be in cache
+  // by then) and starts loading the entry the lookup will compare and return. Both are
+  // skipped when the shard's lock is taken: the table may be changing under it.
+  void prefetch_slots(int db, std::string_view key) {
     Shard& s = shard(db, key);
     if (held(s) || !s.mu.try_lock()) return;
     s.entries_.prefetch(key);
+    s.mu.unlock();
+  }
+  void prefetch_entry(int db, std::string_view key) {
+    Shard& s = shard(db, key);
+    if (held(s) || !s.mu.try_lock()) return;
+    (void)s.entries_.find(EntryPrefetchProbe{key});
     s.mu.unlock();
   }
 

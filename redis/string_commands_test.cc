@@ -55,6 +55,40 @@ TEST_F(StringCommandsTest, ArityErrors) {
   EXPECT_SAME(c, "GETRANGE", "k", "0");
 }
 
+// A value of the same length replaces the old one in place (no new entry): the key must
+// still behave exactly as a freshly set one (expiry, encoding, other keys untouched).
+TEST_F(StringCommandsTest, SameLengthOverwriteBehavesAsAFreshValue) {
+  DiffClient& c = client();
+  EXPECT_SAME(c, "SET", "k", "12345", "EX", "100");
+  EXPECT_SAME(c, "TTL", "k");
+  EXPECT_SAME(c, "SET", "k", "54321");
+  EXPECT_SAME(c, "TTL", "k");
+  EXPECT_SAME(c, "OBJECT", "ENCODING", "k");
+  EXPECT_SAME(c, "SETRANGE", "k", "0", "ab");
+  EXPECT_SAME(c, "OBJECT", "ENCODING", "k");
+  EXPECT_SAME(c, "SET", "k", "99999", "PX", "100000");
+  EXPECT_SAME(c, "OBJECT", "ENCODING", "k");
+  EXPECT_SAME(c, "TTL", "k");
+  EXPECT_SAME(c, "SET", "k", "abcde", "KEEPTTL");
+  EXPECT_SAME(c, "TTL", "k");
+  EXPECT_SAME(c, "OBJECT", "ENCODING", "k");
+  EXPECT_SAME(c, "SET", "k", "fghij", "GET");
+  EXPECT_SAME(c, "GETSET", "k", "klmno");
+  EXPECT_SAME(c, "GET", "k");
+  EXPECT_SAME(c, "INCRBYFLOAT", "n", "1.5");
+  EXPECT_SAME(c, "OBJECT", "ENCODING", "n");
+  EXPECT_SAME(c, "SET", "n", "2.5");
+  EXPECT_SAME(c, "OBJECT", "ENCODING", "n");
+  EXPECT_SAME(c, "INCR", "i");
+  EXPECT_SAME(c, "INCR", "i");
+  EXPECT_SAME(c, "COPY", "k", "k2");
+  EXPECT_SAME(c, "SET", "k2", "pqrst");
+  EXPECT_SAME(c, "MGET", "k", "k2", "i", "n");
+  EXPECT_SAME(c, "SET", "k", "abcde", "EX", "100");
+  EXPECT_SAME(c, "PERSIST", "k");
+  EXPECT_SAME(c, "DBSIZE");
+}
+
 TEST_F(StringCommandsTest, SetConditions) {
   DiffClient& c = client();
   EXPECT_SAME(c, "SET", "k", "v", "XX");
