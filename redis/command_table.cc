@@ -1,6 +1,7 @@
 #include "redis/command_table.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "absl/strings/str_cat.h"
 
@@ -112,10 +113,30 @@ const CommandSpec* CommandTable::find_full_name(std::string_view name) const {
 }
 
 const CommandSpec* CommandTable::find(std::string_view name) const {
+  // A pipeline usually repeats one command: each thread remembers the last name it found,
+  // byte for byte as sent, and skips lowering and hashing when the next one is the same.
+  struct Memo {
+    const CommandTable* table = nullptr;
+    const CommandSpec* spec = nullptr;
+    uint8_t len = 0;
+    char name[23];
+  };
+  thread_local Memo memo;
+  if (memo.table == this && name.size() == memo.len &&
+      std::memcmp(name.data(), memo.name, name.size()) == 0) {
+    return memo.spec;
+  }
   char buf[64];
   if (name.size() > sizeof buf) return nullptr;
   auto it = by_name_.find(ascii_lower(name, buf, sizeof buf));
-  return it == by_name_.end() ? nullptr : it->second;
+  if (it == by_name_.end()) return nullptr;
+  if (name.size() <= sizeof memo.name) {
+    memo.table = this;
+    memo.spec = it->second;
+    memo.len = static_cast<uint8_t>(name.size());
+    std::memcpy(memo.name, name.data(), name.size());
+  }
+  return it->second;
 }
 
 const CommandSpec* CommandTable::find_sub(const CommandSpec& container,

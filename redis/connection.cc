@@ -192,16 +192,51 @@ PeekedCommand peek_command(std::string_view rest) {
   return peeked;
 }
 
-// Prefetches for the commands after the current one (Keyspace::prefetch_slots and
-// prefetch_entry): the hash-table group of the command two ahead, and the entry of the
-// command one ahead, whose group was requested one command earlier.
-void prefetch_ahead(Keyspace& ks, int db, std::string_view rest) {
-  PeekedCommand next = peek_command(rest);
-  if (next.length == 0) return;
-  PeekedCommand after = peek_command(rest.substr(next.length));
-  if (!after.key.empty()) ks.prefetch_slots(db, after.key);
-  if (!next.key.empty()) ks.prefetch_entry(db, next.key);
-}
+// Look-ahead over a pipelined batch for Keyspace::prefetch_slots and prefetch_entry: the
+// hash-table group of the command two ahead, and the entry of the command one ahead, whose
+// group was requested one step earlier. Each command is peeked once: the one found two
+// ahead is the next one at the following step. A key that the command before it uses too
+// is in cache already, and not worth a try_lock of its shard.
+class Lookahead {
+ public:
+  explicit Lookahead(Keyspace& ks) : ks_(ks) {}
+
+  // Before the batch's first command: the groups of the first two.
+  void start(int db, std::string_view input) {
+    PeekedCommand first = peek_command(input);
+    if (first.length == 0) return;
+    if (!first.key.empty()) ks_.prefetch_slots(db, first.key);
+    remember(input.substr(first.length), peek_command(input.substr(first.length)));
+    if (!cached_.key.empty() && cached_.key != first.key) ks_.prefetch_slots(db, cached_.key);
+  }
+
+  // After the current command (whose key is `current_key`, empty if none) was parsed;
+  // `rest` is the input after it.
+  void step(int db, std::string_view current_key, std::string_view rest) {
+    PeekedCommand next = take_cached(rest);
+    if (next.length == 0) return;
+    std::string_view after_rest = rest.substr(next.length);
+    PeekedCommand after = peek_command(after_rest);
+    remember(after_rest, after);
+    if (!after.key.empty() && after.key != next.key) ks_.prefetch_slots(db, after.key);
+    if (!next.key.empty() && next.key != current_key) ks_.prefetch_entry(db, next.key);
+  }
+
+ private:
+  void remember(std::string_view at, PeekedCommand peeked) {
+    cached_at_ = at.data();
+    cached_ = peeked;
+  }
+  // The command at the start of `rest`: the cached peek if it was taken there.
+  PeekedCommand take_cached(std::string_view rest) {
+    if (cached_at_ == rest.data() && cached_.length <= rest.size()) return cached_;
+    return peek_command(rest);
+  }
+
+  Keyspace& ks_;
+  const char* cached_at_ = nullptr;
+  PeekedCommand cached_;
+};
 
 // Per-worker buffers: a batch is read, parsed, executed and its replies written without
 // an await in between, so the buffers of the worker running it can be borrowed for it.
@@ -263,12 +298,8 @@ Connection::Outcome Connection::process_input(net::ByteBuffer& in, net::ByteBuff
   ReplyWriter writer(out, client_.protocol);
   uint64_t executed = 0;
   Outcome outcome = Outcome::kContinue;
-  // The groups of the first two commands; prefetch_ahead() takes over from there.
-  if (PeekedCommand first = peek_command(in.readable_view()); first.length > 0) {
-    PeekedCommand second = peek_command(in.readable_view().substr(first.length));
-    if (!first.key.empty()) server_.keyspace().prefetch_slots(client_.db, first.key);
-    if (!second.key.empty()) server_.keyspace().prefetch_slots(client_.db, second.key);
-  }
+  Lookahead lookahead(server_.keyspace());
+  lookahead.start(client_.db, in.readable_view());
   for (;;) {
     bool auth_required = !client_.authenticated && password_required(server_);
     ParseResult r = parser_.parse(in.readable_view(), args_, auth_required);
@@ -284,7 +315,8 @@ Connection::Outcome Connection::process_input(net::ByteBuffer& in, net::ByteBuff
     }
     if (!args_.empty()) {
       // Start loading what the next commands will look up while this one runs.
-      prefetch_ahead(server_.keyspace(), client_.db, in.readable_view().substr(r.consumed));
+      lookahead.step(client_.db, args_.size() > 1 ? args_[1] : "",
+                     in.readable_view().substr(r.consumed));
       execute_command(server_, client_, args_, writer);
       writer.set_protocol(client_.protocol);  // HELLO may have switched it
       ++executed;
