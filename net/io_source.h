@@ -8,9 +8,11 @@
 // net::errno_error. (Trying the syscall blindly cost two EAGAIN reads per echo round trip.)
 // A stream transfer shorter than asked for (`requested`) drained the receive buffer (read)
 // or filled the send buffer (write), so it clears the readiness it had observed too, as an
-// EAGAIN would have, without paying for that EAGAIN. This is safe with edge-triggered
-// epoll: bytes or room that arrive after the syscall raise a new edge, whose new tick the
-// clear leaves alone.
+// EAGAIN would have, without paying for that EAGAIN. So does a read that filled its buffer
+// exactly when the kernel says nothing is left behind it (TCP_INQ, see receive()): a
+// request/response peer otherwise pays an EAGAIN read per message. This is safe with
+// edge-triggered epoll: bytes or room that arrive after the syscall raise a new edge,
+// whose new tick the clear leaves alone (and closed states are never cleared).
 // Each poll_io consumes one unit of the task's cooperative budget.
 //
 // Threads: one reader and one writer may use an IoSource at once (from different tasks or
@@ -35,6 +37,13 @@ namespace corio::net {
 
 using io::Direction;
 
+// What a read did: the bytes (or -1 with errno set), and whether the socket's receive
+// queue was known to be empty right after it.
+struct Transfer {
+  ssize_t n;
+  bool drained = false;
+};
+
 class IoSource {
  public:
   // Registers `fd` (already non-blocking) with the current runtime's reactor; on failure
@@ -45,7 +54,8 @@ class IoSource {
   IoSource(IoSource&& other) noexcept
       : fd_(std::exchange(other.fd_, -1)),
         io_(std::exchange(other.io_, nullptr)),
-        reactor_(std::exchange(other.reactor_, nullptr)) {}
+        reactor_(std::exchange(other.reactor_, nullptr)),
+        receive_queue_hints_(std::exchange(other.receive_queue_hints_, false)) {}
   IoSource& operator=(IoSource&& other) noexcept;
   IoSource(const IoSource&) = delete;
   IoSource& operator=(const IoSource&) = delete;
@@ -56,10 +66,18 @@ class IoSource {
   // Deregisters and closes now.
   void reset();
 
-  // Runs `op()` (a syscall returning -1 with errno on failure) once `dir` may make
-  // progress. Ready(value) on success, Ready(error) on a real failure, Pending after
-  // registering the waker. `requested`: the bytes a stream read or write asked for (0 for
-  // operations where a short result says nothing about the buffer, such as accept).
+  // recv(2) of up to `size` bytes. With receive-queue hints on, the read also reports
+  // whether the receive queue was empty after it; a FIN not read yet counts as a byte
+  // there (the kernel's hint), so the end of the stream is still read.
+  Transfer receive(void* data, size_t size) const;
+  // Turns receive-queue hints on: for a TCP socket with TCP_INQ set (TcpStream does it).
+  void set_receive_queue_hints(bool on) { receive_queue_hints_ = on; }
+
+  // Runs `op()` (a syscall returning -1 with errno on failure, as a ssize_t or a Transfer)
+  // once `dir` may make progress. Ready(value) on success, Ready(error) on a real failure,
+  // Pending after registering the waker. `requested`: the bytes a stream read or write
+  // asked for (0 for operations where a short result says nothing about the buffer, such as
+  // accept).
   template <typename Op>
   Poll<absl::StatusOr<size_t>> poll_io(Context& cx, Direction dir, const char* what,
                                        size_t requested, Op&& op) {
@@ -72,9 +90,12 @@ class IoSource {
         if (io_->poll_ready(cx, dir).is_pending()) return kPending;
         continue;
       }
-      ssize_t n = op();
+      Transfer t = as_transfer(op());
+      ssize_t n = t.n;
       if (n >= 0) {
-        if (n > 0 && static_cast<size_t>(n) < requested) io_->clear_readiness(seen, dir);
+        if (n > 0 && (static_cast<size_t>(n) < requested || t.drained)) {
+          io_->clear_readiness(seen, dir);
+        }
         return absl::StatusOr<size_t>(static_cast<size_t>(n));
       }
       if (errno == EINTR) continue;
@@ -106,14 +127,19 @@ class IoSource {
   IoSource(int fd, io::ScheduledIo* io, io::Reactor* reactor)
       : fd_(fd), io_(io), reactor_(reactor) {}
 
+  static Transfer as_transfer(ssize_t n) { return Transfer{n}; }
+  static Transfer as_transfer(Transfer t) { return t; }
+
   int fd_ = -1;
   io::ScheduledIo* io_ = nullptr;
   io::Reactor* reactor_ = nullptr;
+  bool receive_queue_hints_ = false;
 };
 
-// A future for one poll_io operation. `Op` is a small callable struct (the syscall and its
-// arguments, and `requested()`: the bytes it asks for, 0 if a short result means nothing). Cancel-safety: destroying it while pending clears its waker; no bytes were
-// transferred by a pending operation.
+// A future for one poll_io operation. `Op` is a small callable struct: called with the
+// IoSource, it makes the syscall with its arguments; `requested()` is the bytes it asks
+// for, 0 if a short result means nothing. Cancel-safety: destroying it while pending clears
+// its waker; no bytes were transferred by a pending operation.
 template <typename Op>
 class IoFuture {
  public:
@@ -127,7 +153,7 @@ class IoFuture {
 
   Poll<absl::StatusOr<size_t>> poll(Context& cx) {
     auto p = source_->poll_io(cx, dir_, what_, op_.requested(),
-                              [this] { return op_(source_->fd()); });
+                              [this] { return op_(*source_); });
     waiting_ = p.is_pending();
     return p;
   }

@@ -5,13 +5,15 @@
 
 namespace corio::net {
 
-ssize_t ReadOp::operator()(int fd) const { return ::recv(fd, data, size, 0); }
-ssize_t WriteOp::operator()(int fd) const { return ::send(fd, data, size, MSG_NOSIGNAL); }
-ssize_t WritevOp::operator()(int fd) const {
+Transfer ReadOp::operator()(const IoSource& source) const { return source.receive(data, size); }
+ssize_t WriteOp::operator()(const IoSource& source) const {
+  return ::send(source.fd(), data, size, MSG_NOSIGNAL);
+}
+ssize_t WritevOp::operator()(const IoSource& source) const {
   msghdr msg{};
   msg.msg_iov = const_cast<iovec*>(iov);
   msg.msg_iovlen = static_cast<size_t>(count);
-  return ::sendmsg(fd, &msg, MSG_NOSIGNAL);
+  return ::sendmsg(source.fd(), &msg, MSG_NOSIGNAL);
 }
 
 size_t WritevOp::requested() const {
@@ -23,7 +25,7 @@ size_t WritevOp::requested() const {
 Poll<absl::StatusOr<size_t>> ReadBufFuture::poll(Context& cx) {
   std::span<std::byte> free = buffer_->reserve(min_free_);
   auto p = source_->poll_io(cx, Direction::kRead, "read", free.size(), [&] {
-    return ::recv(source_->fd(), free.data(), free.size(), 0);
+    return source_->receive(free.data(), free.size());
   });
   waiting_ = p.is_pending();
   if (p.is_ready() && p.value().ok()) buffer_->commit(*p.value());
@@ -33,7 +35,7 @@ Poll<absl::StatusOr<size_t>> ReadBufFuture::poll(Context& cx) {
 Poll<absl::Status> ReadExactFuture::poll(Context& cx) {
   while (done_ < out_.size()) {
     auto p = source_->poll_io(cx, Direction::kRead, "read", out_.size() - done_, [&] {
-      return ::recv(source_->fd(), out_.data() + done_, out_.size() - done_, 0);
+      return source_->receive(out_.data() + done_, out_.size() - done_);
     });
     waiting_ = p.is_pending();
     if (p.is_pending()) return kPending;
@@ -63,12 +65,14 @@ absl::StatusOr<size_t> Stream::try_read_buf(ByteBuffer& buffer, size_t min_free)
   std::span<std::byte> free = buffer.reserve(min_free);
   for (;;) {
     io::ReadyEvent seen = source_.snapshot(Direction::kRead);
-    ssize_t n = ::recv(source_.fd(), free.data(), free.size(), 0);
+    Transfer t = source_.receive(free.data(), free.size());
+    ssize_t n = t.n;
     if (n >= 0) {
       buffer.commit(static_cast<size_t>(n));
-      // A short read drained the socket: clear the readiness seen before it (new data
-      // since then changed the tick and is kept), which saves the EAGAIN read.
-      if (n > 0 && static_cast<size_t>(n) < free.size()) {
+      // A short read (or a full one the kernel says left nothing behind) drained the
+      // socket: clear the readiness seen before it (new data since then changed the tick
+      // and is kept), which saves the EAGAIN read.
+      if (n > 0 && (static_cast<size_t>(n) < free.size() || t.drained)) {
         source_.clear_readiness(seen, Direction::kRead);
       }
       return static_cast<size_t>(n);

@@ -32,19 +32,19 @@ namespace corio::net {
 struct ReadOp {
   std::byte* data;
   size_t size;
-  ssize_t operator()(int fd) const;
+  Transfer operator()(const IoSource& source) const;
   size_t requested() const { return size; }
 };
 struct WriteOp {
   const std::byte* data;
   size_t size;
-  ssize_t operator()(int fd) const;
+  ssize_t operator()(const IoSource& source) const;
   size_t requested() const { return size; }
 };
 struct WritevOp {
   const iovec* iov;
   int count;
-  ssize_t operator()(int fd) const;
+  ssize_t operator()(const IoSource& source) const;
   size_t requested() const;
 };
 

@@ -21,12 +21,20 @@ absl::Status TcpStream::set_nodelay(bool on) {
   return absl::OkStatus();
 }
 
+void TcpStream::apply_defaults() {
+  (void)set_nodelay(true);
+  int on = 1;
+  if (setsockopt(fd(), IPPROTO_TCP, TCP_INQ, &on, sizeof on) == 0) {
+    source_.set_receive_queue_hints(true);
+  }
+}
+
 Task<absl::StatusOr<TcpStream>> TcpStream::connect(SocketAddr addr) {
   auto connecting = connect_socket(addr);
   auto source = co_await connecting;
   if (!source.ok()) co_return source.status();
   TcpStream stream(*std::move(source));
-  (void)stream.set_nodelay(true);
+  stream.apply_defaults();
   co_return stream;
 }
 
@@ -70,14 +78,12 @@ absl::StatusOr<TcpListener> TcpListener::bind(std::string_view host_port, int ba
   return bind(*addr, backlog);
 }
 
-namespace {
-// An accepted socket as a stream with Nagle off (the default for our streams).
-TcpConnection into_connection(AcceptedSocket accepted) {
+// An accepted socket as a stream with our defaults.
+TcpConnection TcpListener::into_connection(AcceptedSocket accepted) {
   TcpStream stream(std::move(accepted.source));
-  (void)stream.set_nodelay(true);
+  stream.apply_defaults();
   return TcpConnection{std::move(stream), accepted.peer};
 }
-}  // namespace
 
 Task<absl::StatusOr<TcpConnection>> TcpListener::accept() {
   auto accepting = listener_.accept_socket();

@@ -34,6 +34,13 @@ class TcpStream : public Stream {
                                                         std::chrono::nanoseconds timeout);
 
   absl::Status set_nodelay(bool on);
+
+ private:
+  friend class TcpListener;
+  // Our defaults for a new connection: Nagle off, and TCP_INQ on so that a read that
+  // fills its buffer learns whether bytes are left (io_source.h: it saves the read that
+  // would only say EAGAIN). Either failing leaves a working stream.
+  void apply_defaults();
 };
 
 struct TcpConnection {
@@ -57,6 +64,7 @@ class TcpListener {
 
  private:
   explicit TcpListener(Listener l) : listener_(std::move(l)) {}
+  static TcpConnection into_connection(AcceptedSocket accepted);
   Listener listener_;
 };
 

@@ -1,17 +1,22 @@
 // TCP and Unix streams on the reactor: echo, concurrency, half-close, bulk transfer, errors,
 // cancellation, descriptor exhaustion.
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "net/buffered.h"
@@ -330,6 +335,123 @@ TEST(Tcp, ShortReadsAndWritesStillWakeOnLaterBytes) {
     }
     auto drained = co_await draining;
     EXPECT_EQ(*drained, expected);
+  }), 60s);
+  ASSERT_TRUE(r.ok()) << r;
+}
+
+// A loopback TCP pair made with plain syscalls: {reader (non-blocking, TCP_INQ on), writer}.
+std::pair<int, int> raw_tcp_pair_with_inq() {
+  int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  EXPECT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  EXPECT_EQ(::listen(listener, 1), 0);
+  EXPECT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  int writer = ::socket(AF_INET, SOCK_STREAM, 0);
+  EXPECT_EQ(::connect(writer, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  int reader = ::accept(listener, nullptr, nullptr);
+  ::close(listener);
+  int on = 1;
+  EXPECT_EQ(::setsockopt(reader, IPPROTO_TCP, TCP_INQ, &on, sizeof on), 0);
+  EXPECT_EQ(::fcntl(reader, F_SETFL, ::fcntl(reader, F_GETFL) | O_NONBLOCK), 0);
+  return {reader, writer};
+}
+
+// What the kernel's receive-queue hint says after each read: nothing left, bytes left,
+// and a FIN not read yet (which must not look drained, or the end of the stream would be
+// waited for and never seen).
+TEST(Tcp, ReceiveReportsWhetherTheQueueIsEmpty) {
+  Runtime rt = make_runtime();
+  rt.block_on(co_invoke([]() -> Task<void> {
+    auto [reader_fd, writer] = raw_tcp_pair_with_inq();
+    auto source = IoSource::adopt(reader_fd);
+    EXPECT_TRUE(source.ok()) << source.status();
+    if (!source.ok()) co_return;
+    source->set_receive_queue_hints(true);
+    auto receive_when_there = [&](char* buf, size_t n) {
+      Transfer t{-1};
+      for (int tries = 0; tries < 1000; ++tries) {  // loopback delivery is quick
+        t = source->receive(buf, n);
+        if (t.n >= 0 || errno != EAGAIN) break;
+        std::this_thread::sleep_for(1ms);
+      }
+      return t;
+    };
+    char buf[16];
+    EXPECT_EQ(::send(writer, "0123456789abcdef", 16, 0), 16);
+    Transfer t = receive_when_there(buf, 16);
+    EXPECT_EQ(t.n, 16);
+    EXPECT_TRUE(t.drained);
+
+    EXPECT_EQ(::send(writer, "0123456789abcdef0123456789abcdef", 32, 0), 32);
+    t = receive_when_there(buf, 16);
+    EXPECT_EQ(t.n, 16);
+    EXPECT_FALSE(t.drained) << "16 bytes were still queued";
+    t = receive_when_there(buf, 16);
+    EXPECT_EQ(t.n, 16);
+    EXPECT_TRUE(t.drained);
+
+    EXPECT_EQ(::send(writer, "0123456789abcdef", 16, 0), 16);
+    ::shutdown(writer, SHUT_WR);
+    std::this_thread::sleep_for(20ms);  // the FIN is queued behind the bytes
+    t = receive_when_there(buf, 16);
+    EXPECT_EQ(t.n, 16);
+    EXPECT_FALSE(t.drained) << "a FIN was still to be read";
+    t = receive_when_there(buf, 16);
+    EXPECT_EQ(t.n, 0);
+    ::close(writer);
+  }));
+}
+
+// Exact reads through the stream API, where a drained full read clears the readiness:
+// bytes already queued behind it are still read at once, bytes that come later wake the
+// reader, and the end of the stream is seen.
+TEST(Tcp, ExactReadsSeeQueuedLaterAndFinalBytes) {
+  Runtime rt = make_runtime();
+  auto r = rt.block_on_for(co_invoke([]() -> Task<void> {
+    auto listener = TcpListener::bind("127.0.0.1:0");
+    SocketAddr addr = *listener->local_addr();
+    auto accepting = spawn(listener->accept());
+    auto client = co_await TcpStream::connect(addr);
+    auto accepted = co_await accepting;
+    TcpStream server_side = std::move((*accepted)->stream);
+    std::array<std::byte, 16> buf;
+    auto read_16 = [&]() -> Task<bool> {
+      auto rd = client->read_exact(std::span<std::byte>(buf));
+      auto bounded = time::timeout(5s, std::move(rd));
+      auto done = co_await bounded;
+      co_return done.ok() && done->ok();
+    };
+
+    for (int i = 0; i < 100; ++i) {
+      std::string two = std::string(16, static_cast<char>('a' + i % 26)) + std::string(16, 'z');
+      auto wrote = co_await server_side.write_all(two);
+      EXPECT_TRUE(wrote.ok()) << wrote;
+      EXPECT_TRUE(co_await read_16()) << "iteration " << i << ": first message";
+      EXPECT_EQ(static_cast<char>(buf[0]), static_cast<char>('a' + i % 26));
+      EXPECT_TRUE(co_await read_16()) << "iteration " << i << ": message queued behind it";
+      EXPECT_EQ(static_cast<char>(buf[15]), 'z');
+      // The next message comes only after the reader drained everything and waits.
+      auto reading = spawn(read_16());
+      if (i % 2 == 0) co_await time::sleep(1ms);
+      wrote = co_await server_side.write_all(std::string(16, 'n'));
+      EXPECT_TRUE(wrote.ok()) << wrote;
+      auto woke = co_await reading;
+      EXPECT_TRUE(woke.ok() && *woke) << "iteration " << i << ": no wake-up for later bytes";
+      if (!woke.ok() || !*woke) co_return;
+    }
+
+    auto wrote = co_await server_side.write_all(std::string(16, 'e'));
+    EXPECT_TRUE(wrote.ok()) << wrote;
+    EXPECT_TRUE(server_side.shutdown_write().ok());
+    EXPECT_TRUE(co_await read_16());
+    char tail[8];
+    auto rd = client->read(tail, sizeof tail);
+    auto bounded = time::timeout(5s, std::move(rd));
+    auto eof = co_await bounded;
+    EXPECT_TRUE(eof.ok() && eof->ok() && **eof == 0) << "the end of the stream was not seen";
   }), 60s);
   ASSERT_TRUE(r.ok()) << r;
 }
