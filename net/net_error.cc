@@ -1,9 +1,11 @@
 #include "net/net_error.h"
 
 #include <cerrno>
+#include <cstring>
 #include <string>
 
 #include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
 
 namespace corio::net {
 namespace {
@@ -11,7 +13,13 @@ constexpr char kErrnoPayload[] = "corio.dev/errno";
 }  // namespace
 
 absl::Status errno_error(int err, const char* operation) {
-  absl::Status s = absl::ErrnoToStatus(err, operation);
+  // absl::ErrnoToStatus's message, without absl's strerror cache: Debian's Abseil is not
+  // built with TSAN, so the cache's first use from two workers at once is reported as a
+  // race. glibc's own table is constant.
+  const char* text = strerrordesc_np(err);
+  std::string message = text != nullptr ? absl::StrCat(operation, ": ", text)
+                                        : absl::StrCat(operation, ": Unknown error ", err);
+  absl::Status s(absl::ErrnoToStatusCode(err), message);
   s.SetPayload(kErrnoPayload, absl::Cord(std::to_string(err)));
   return s;
 }
