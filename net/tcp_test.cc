@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -395,7 +396,8 @@ TEST(Tcp, ReceiveReportsWhetherTheQueueIsEmpty) {
 
     EXPECT_EQ(::send(writer, "0123456789abcdef", 16, 0), 16);
     ::shutdown(writer, SHUT_WR);
-    std::this_thread::sleep_for(20ms);  // the FIN is queued behind the bytes
+    pollfd until_fin{reader_fd, POLLRDHUP, 0};  // the FIN is queued behind the bytes
+    EXPECT_EQ(::poll(&until_fin, 1, 5000), 1);
     t = receive_when_there(buf, 16);
     EXPECT_EQ(t.n, 16);
     EXPECT_FALSE(t.drained) << "a FIN was still to be read";
