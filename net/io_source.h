@@ -37,11 +37,17 @@ namespace corio::net {
 
 using io::Direction;
 
-// What a read did: the bytes (or -1 with errno set), and whether the socket's receive
-// queue was known to be empty right after it.
+// What a read or write did: the bytes (or -1 with errno set), and whether the socket's
+// receive queue was known to be empty right after it.
 struct Transfer {
   ssize_t n;
   bool drained = false;
+
+  // The transfer moved bytes and left the socket with none to read (a read) or no room
+  // (a write), `requested` being what it asked for: the readiness it acted on is spent.
+  bool exhausted(size_t requested) const {
+    return n > 0 && (static_cast<size_t>(n) < requested || drained);
+  }
 };
 
 class IoSource {
@@ -91,12 +97,9 @@ class IoSource {
         continue;
       }
       Transfer t = as_transfer(op());
-      ssize_t n = t.n;
-      if (n >= 0) {
-        if (n > 0 && (static_cast<size_t>(n) < requested || t.drained)) {
-          io_->clear_readiness(seen, dir);
-        }
-        return absl::StatusOr<size_t>(static_cast<size_t>(n));
+      if (t.n >= 0) {
+        if (t.exhausted(requested)) io_->clear_readiness(seen, dir);
+        return absl::StatusOr<size_t>(static_cast<size_t>(t.n));
       }
       if (errno == EINTR) continue;
       if (errno != EAGAIN && errno != EWOULDBLOCK) {

@@ -66,16 +66,12 @@ absl::StatusOr<size_t> Stream::try_read_buf(ByteBuffer& buffer, size_t min_free)
   for (;;) {
     io::ReadyEvent seen = source_.snapshot(Direction::kRead);
     Transfer t = source_.receive(free.data(), free.size());
-    ssize_t n = t.n;
-    if (n >= 0) {
-      buffer.commit(static_cast<size_t>(n));
-      // A short read (or a full one the kernel says left nothing behind) drained the
-      // socket: clear the readiness seen before it (new data since then changed the tick
-      // and is kept), which saves the EAGAIN read.
-      if (n > 0 && (static_cast<size_t>(n) < free.size() || t.drained)) {
-        source_.clear_readiness(seen, Direction::kRead);
-      }
-      return static_cast<size_t>(n);
+    if (t.n >= 0) {
+      buffer.commit(static_cast<size_t>(t.n));
+      // The read drained the socket: clear the readiness seen before it (new data since
+      // then changed the tick and is kept), which saves the EAGAIN read.
+      if (t.exhausted(free.size())) source_.clear_readiness(seen, Direction::kRead);
+      return static_cast<size_t>(t.n);
     }
     if (errno == EINTR) continue;
     int err = errno;
@@ -92,13 +88,11 @@ absl::StatusOr<size_t> Stream::try_read_buf(ByteBuffer& buffer, size_t min_free)
 absl::StatusOr<size_t> Stream::try_write(std::span<const std::byte> data) {
   for (;;) {
     io::ReadyEvent seen = source_.snapshot(Direction::kWrite);
-    ssize_t n = ::send(source_.fd(), data.data(), data.size(), MSG_NOSIGNAL);
-    if (n >= 0) {
+    Transfer t{::send(source_.fd(), data.data(), data.size(), MSG_NOSIGNAL)};
+    if (t.n >= 0) {
       // A short write filled the send buffer: the next write waits for room (as above).
-      if (n > 0 && static_cast<size_t>(n) < data.size()) {
-        source_.clear_readiness(seen, Direction::kWrite);
-      }
-      return static_cast<size_t>(n);
+      if (t.exhausted(data.size())) source_.clear_readiness(seen, Direction::kWrite);
+      return static_cast<size_t>(t.n);
     }
     if (errno == EINTR) continue;
     int err = errno;

@@ -54,6 +54,23 @@ Task<void> echo_server(TcpListener* listener) {
   }
 }
 
+// A connected loopback pair: the connecting side and the accepted side.
+struct StreamPair {
+  TcpStream client;
+  TcpStream server_side;
+};
+
+Task<StreamPair> connected_pair() {
+  auto listener = TcpListener::bind("127.0.0.1:0");
+  EXPECT_TRUE(listener.ok()) << listener.status();
+  SocketAddr addr = *listener->local_addr();
+  auto accepting = spawn(listener->accept());
+  auto client = co_await TcpStream::connect(addr);
+  EXPECT_TRUE(client.ok()) << client.status();
+  auto accepted = co_await accepting;
+  co_return StreamPair{*std::move(client), std::move((*accepted)->stream)};
+}
+
 TEST(Tcp, EchoRoundTrips) {
   Runtime rt = make_runtime();
   auto r = rt.block_on_for(co_invoke([]() -> Task<void> {
@@ -218,12 +235,10 @@ TEST(Tcp, BulkTransferBothDirectionsAtOnce) {
 TEST(Tcp, PeerResetGivesAClearError) {
   Runtime rt = make_runtime();
   auto r = rt.block_on_for(co_invoke([]() -> Task<void> {
-    auto listener = TcpListener::bind("127.0.0.1:0");
-    SocketAddr addr = *listener->local_addr();
-    auto accepting = spawn(listener->accept());
-    auto client = co_await TcpStream::connect(addr);
-    auto accepted = co_await accepting;
-    TcpStream server_side = std::move((*accepted)->stream);
+    auto connecting = connected_pair();
+    StreamPair pair = co_await connecting;
+    TcpStream& client = pair.client;
+    TcpStream& server_side = pair.server_side;
     // Abortive close: SO_LINGER 0 makes close() send RST.
     linger lg{1, 0};
     setsockopt(server_side.fd(), SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
@@ -232,12 +247,12 @@ TEST(Tcp, PeerResetGivesAClearError) {
     absl::Status failure;
     char buf[4096];
     for (int i = 0; i < 100 && failure.ok(); ++i) {
-      auto n = co_await client->read(buf, sizeof buf);
+      auto n = co_await client.read(buf, sizeof buf);
       if (!n.ok()) failure = n.status();
       else if (*n == 0) break;
     }
     for (int i = 0; i < 100 && failure.ok(); ++i) {
-      failure = co_await client->write_all(std::string(65536, 'z'));
+      failure = co_await client.write_all(std::string(65536, 'z'));
     }
     EXPECT_FALSE(failure.ok());
     int err = errno_of(failure);
@@ -249,23 +264,21 @@ TEST(Tcp, PeerResetGivesAClearError) {
 TEST(Tcp, CancelledReadLeavesTheConnectionUsable) {
   Runtime rt = make_runtime();
   auto r = rt.block_on_for(co_invoke([]() -> Task<void> {
-    auto listener = TcpListener::bind("127.0.0.1:0");
-    SocketAddr addr = *listener->local_addr();
-    auto accepting = spawn(listener->accept());
-    auto client = co_await TcpStream::connect(addr);
-    auto accepted = co_await accepting;
-    TcpStream server_side = std::move((*accepted)->stream);
+    auto connecting = connected_pair();
+    StreamPair pair = co_await connecting;
+    TcpStream& client = pair.client;
+    TcpStream& server_side = pair.server_side;
     char buf[64];
     // Cancelled by timeout.
-    auto timed = co_await time::timeout(20ms, client->read(buf, sizeof buf));
+    auto timed = co_await time::timeout(20ms, client.read(buf, sizeof buf));
     EXPECT_EQ(timed.status().code(), absl::StatusCode::kDeadlineExceeded);
     // Cancelled by select.
-    auto raced = co_await select(client->read(buf, sizeof buf), time::sleep(10ms));
+    auto raced = co_await select(client.read(buf, sizeof buf), time::sleep(10ms));
     EXPECT_EQ(raced.index(), 1u);
     // Still usable: bytes sent now arrive whole.
     (void)co_await server_side.write_all("after");
     std::string got(5, '\0');
-    absl::Status rd = co_await client->read_exact(
+    absl::Status rd = co_await client.read_exact(
         std::span<std::byte>(reinterpret_cast<std::byte*>(got.data()), got.size()));
     EXPECT_TRUE(rd.ok()) << rd;
     EXPECT_EQ(got, "after");
@@ -279,19 +292,17 @@ TEST(Tcp, CancelledReadLeavesTheConnectionUsable) {
 TEST(Tcp, ShortReadsAndWritesStillWakeOnLaterBytes) {
   Runtime rt = make_runtime();
   auto r = rt.block_on_for(co_invoke([]() -> Task<void> {
-    auto listener = TcpListener::bind("127.0.0.1:0");
-    SocketAddr addr = *listener->local_addr();
-    auto accepting = spawn(listener->accept());
-    auto client = co_await TcpStream::connect(addr);
-    auto accepted = co_await accepting;
-    TcpStream server_side = std::move((*accepted)->stream);
+    auto connecting = connected_pair();
+    StreamPair pair = co_await connecting;
+    TcpStream& client = pair.client;
+    TcpStream& server_side = pair.server_side;
 
     // Reads: each 3-byte message is read into a 4 KiB buffer (a short read), and the next
     // one is sent only after that read completed.
     char buf[4096];
     for (int i = 0; i < 200; ++i) {
       auto reading = spawn(co_invoke([&]() -> Task<absl::StatusOr<size_t>> {
-        auto rd = client->read(buf, sizeof buf);
+        auto rd = client.read(buf, sizeof buf);
         auto bounded = time::timeout(5s, std::move(rd));
         auto n = co_await bounded;
         if (!n.ok()) co_return n.status();
@@ -310,7 +321,7 @@ TEST(Tcp, ShortReadsAndWritesStillWakeOnLaterBytes) {
     // Writes: one write larger than the socket buffers is short; once the peer drains
     // everything, a second write must be woken by the room that appears.
     std::vector<std::byte> big(8 << 20, std::byte{'x'});
-    auto first = co_await client->write(std::span<const std::byte>(big));
+    auto first = co_await client.write(std::span<const std::byte>(big));
     EXPECT_TRUE(first.ok()) << first.status();
     if (!first.ok()) co_return;
     EXPECT_LT(*first, big.size()) << "the first write was expected to be short";
@@ -326,7 +337,7 @@ TEST(Tcp, ShortReadsAndWritesStillWakeOnLaterBytes) {
       co_return total;
     }));
     co_await time::sleep(5ms);  // the peer starts draining while we are parked
-    auto wr = client->write(std::span<const std::byte>(big.data(), 100));
+    auto wr = client.write(std::span<const std::byte>(big.data(), 100));
     auto bounded = time::timeout(5s, std::move(wr));
     auto second = co_await bounded;
     bool woke = second.ok() && second->ok();
@@ -413,15 +424,13 @@ TEST(Tcp, ReceiveReportsWhetherTheQueueIsEmpty) {
 TEST(Tcp, ExactReadsSeeQueuedLaterAndFinalBytes) {
   Runtime rt = make_runtime();
   auto r = rt.block_on_for(co_invoke([]() -> Task<void> {
-    auto listener = TcpListener::bind("127.0.0.1:0");
-    SocketAddr addr = *listener->local_addr();
-    auto accepting = spawn(listener->accept());
-    auto client = co_await TcpStream::connect(addr);
-    auto accepted = co_await accepting;
-    TcpStream server_side = std::move((*accepted)->stream);
+    auto connecting = connected_pair();
+    StreamPair pair = co_await connecting;
+    TcpStream& client = pair.client;
+    TcpStream& server_side = pair.server_side;
     std::array<std::byte, 16> buf;
     auto read_16 = [&]() -> Task<bool> {
-      auto rd = client->read_exact(std::span<std::byte>(buf));
+      auto rd = client.read_exact(std::span<std::byte>(buf));
       auto bounded = time::timeout(5s, std::move(rd));
       auto done = co_await bounded;
       co_return done.ok() && done->ok();
@@ -450,7 +459,7 @@ TEST(Tcp, ExactReadsSeeQueuedLaterAndFinalBytes) {
     EXPECT_TRUE(server_side.shutdown_write().ok());
     EXPECT_TRUE(co_await read_16());
     char tail[8];
-    auto rd = client->read(tail, sizeof tail);
+    auto rd = client.read(tail, sizeof tail);
     auto bounded = time::timeout(5s, std::move(rd));
     auto eof = co_await bounded;
     EXPECT_TRUE(eof.ok() && eof->ok() && **eof == 0) << "the end of the stream was not seen";
